@@ -1,0 +1,147 @@
+"""``./dev run`` and ``./dev test``: bring up what the app needs, run it, take it all down again.
+
+``run`` migrates, loads the demo and runs the web app (Django's development server), a Celery worker
+and Celery beat. ``test`` runs the whole pytest suite. Both use ``DATABASE_URL`` and ``REDIS_URL``
+when they are set and otherwise starts the embedded servers (see :mod:`soberhouse.embedded`). On
+Ctrl-C, SIGTERM or the death of any part, every process this command started is stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+
+from soberhouse.embedded import (
+    ROOT,
+    EmbeddedPostgres,
+    EmbeddedValkey,
+    exit_on_sigterm,
+    say,
+    var_dir,
+    wait_for,
+)
+
+DEMO_SIGN_INS = """
+Soberhouse is running at {url}
+  staff      staff@demo.test
+  managers   manager.harbor@demo.test, manager.cedar@demo.test
+  residents  resident.harbor1@demo.test … resident.harbor8@demo.test (and cedar1 … cedar8)
+  password   sober-demo-2026 for every demo account
+Email (sign-in codes, invitations, password resets) is written to {mail}/
+Press Ctrl-C to stop the app, the worker, beat and the servers it started.
+"""
+
+
+@contextlib.contextmanager
+def backing_services() -> Iterator[None]:
+    """Set DATABASE_URL and REDIS_URL for child processes, starting embedded servers if unset."""
+    started = []
+    try:
+        if not os.environ.get("DATABASE_URL"):
+            say("starting the embedded PostgreSQL under var/pgdata …")
+            postgres = EmbeddedPostgres()
+            started.append(postgres)
+            os.environ["DATABASE_URL"] = postgres.url
+        if not os.environ.get("REDIS_URL"):
+            say("starting the embedded Valkey (Redis-compatible) broker …")
+            valkey = EmbeddedValkey()
+            started.append(valkey)
+            os.environ["REDIS_URL"] = valkey.url
+        yield
+    finally:
+        for server in reversed(started):
+            with contextlib.suppress(Exception):
+                server.stop()
+
+
+def _manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)  # noqa: S603
+
+
+def _spawn(args: list[str]) -> subprocess.Popen:
+    # Each child leads its own process group so that its own children (the reloader's server,
+    # Celery's pool) are stopped with it.
+    return subprocess.Popen(args, cwd=ROOT, start_new_session=True)  # noqa: S603
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def run(port: int) -> int:
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    with backing_services():
+        _manage("migrate", "--noinput")
+        _manage("seed_demo")
+        celery = [sys.executable, "-m", "celery", "-A", "soberhouse"]
+        schedule = str(var_dir() / "celerybeat-schedule")
+        processes = [
+            _spawn([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"]),
+            _spawn([*celery, "worker", "--loglevel", "info", "--concurrency", "2"]),
+            _spawn([*celery, "beat", "--loglevel", "info", "--schedule", schedule]),
+        ]
+        try:
+            url = f"http://127.0.0.1:{port}"
+            if wait_for(lambda: _answers(f"{url}/accounts/login/"), timeout=60):
+                print(DEMO_SIGN_INS.format(url=url, mail=var_dir() / "mail"), flush=True)
+            while all(process.poll() is None for process in processes):
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    processes[0].wait(1)
+            say("a part of the app stopped; stopping the rest")
+            return 1
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            _stop(processes)
+            say("stopped")
+
+
+def test(pytest_args: list[str]) -> int:
+    with backing_services():
+        return subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT)  # noqa: S603
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="./dev")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="run the app, worker and beat with the demo")
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    commands.add_parser("test", help="run the whole test suite (extra arguments go to pytest)")
+    args, rest = parser.parse_known_args(argv)
+    exit_on_sigterm()
+    try:
+        if args.command == "run":
+            return run(args.port)
+        return test(rest)
+    except SystemExit as stop:  # SIGTERM, after the cleanup above has run
+        return stop.code if isinstance(stop.code, int) else 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

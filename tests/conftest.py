@@ -1,0 +1,102 @@
+"""Personas shared by every test: a resident and a manager of Harbor House, the same of Cedar House,
+and operator staff. Managers and staff have two-factor turned on (it is required in tests, as in
+production); ``totp_code(user)`` gives a valid code."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from allauth.mfa.utils import decrypt
+from django.core.cache import cache
+
+from tests.factories import HouseFactory, UserFactory, make_manager, make_resident
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it are
+# still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Rate-limit counters live in the database cache; each test starts with none."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("transactional_db" if "transactional_db" in uses_db else "db")
+        cache.clear()
+    yield
+
+
+def turn_on_totp(user) -> str:
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(user) -> str:
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = authenticator.data["secret"]
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(decrypt(secret), counter))
+
+
+@pytest.fixture
+def harbor(db):
+    return HouseFactory(slug="harbor", name="Harbor House", time_zone="America/Los_Angeles")
+
+
+@pytest.fixture
+def cedar(db):
+    return HouseFactory(slug="cedar", name="Cedar House", time_zone="America/Denver")
+
+
+@pytest.fixture
+def resident_harbor(harbor):
+    return make_resident(harbor, email="resident.a@example.test", full_name="Alex Harbor")
+
+
+@pytest.fixture
+def resident_cedar(cedar):
+    return make_resident(cedar, email="resident.b@example.test", full_name="Blair Cedar")
+
+
+@pytest.fixture
+def manager_harbor(harbor):
+    user = make_manager(harbor, email="manager.a@example.test", full_name="Morgan Harbor")
+    turn_on_totp(user)
+    return user
+
+
+@pytest.fixture
+def manager_cedar(cedar):
+    user = make_manager(cedar, email="manager.b@example.test", full_name="Casey Cedar")
+    turn_on_totp(user)
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    user = UserFactory(email="staff@example.test", full_name="Sage Staff", is_operator_staff=True)
+    turn_on_totp(user)
+    return user
+
+
+@pytest.fixture
+def everyone(resident_harbor, resident_cedar, manager_harbor, manager_cedar, staff):
+    """Every persona by name, as the access-control matrix uses them."""
+    return {
+        "anonymous": None,
+        "resident_harbor": resident_harbor.user,
+        "resident_cedar": resident_cedar.user,
+        "manager_harbor": manager_harbor,
+        "manager_cedar": manager_cedar,
+        "staff": staff,
+    }
