@@ -1,0 +1,178 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from residents.invitations import invitation_create, invitation_token
+from residents.models import Invitation, Membership, Stay
+from soberhouse.models import AuditEvent, User
+
+NEW_PASSWORD = "a-long-new-password-41"
+
+
+@pytest.fixture
+def invitation(harbor, manager_harbor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return invitation_create(
+            house=harbor,
+            email="Newcomer@Example.test",
+            full_name="Nico Newcomer",
+            role=Invitation.Role.RESIDENT,
+            by=manager_harbor,
+        )
+
+
+def _accept(client, invitation, **data):
+    form = {"full_name": "Nico Newcomer", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    return client.post(f"/invite/{invitation_token(invitation)}/", {**form, **data})
+
+
+def test_creating_an_invitation_emails_a_link(invitation):
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["newcomer@example.test"]
+    assert f"/invite/{invitation_token(invitation)}/" in message.body
+    assert message.subject == "You are invited to Soberhouse"
+    assert "Harbor House" in message.body
+
+
+def test_a_manager_invites_a_resident_from_the_house(client, manager_harbor, harbor):
+    client.force_login(manager_harbor)
+    response = client.post(
+        "/houses/harbor/invite/", {"email": "sam@example.test", "full_name": "", "role": "resident"}
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="sam@example.test")
+    assert (invitation.role, invitation.house, invitation.invited_by) == (
+        "resident",
+        harbor,
+        manager_harbor,
+    )
+    assert AuditEvent.objects.filter(action="invitation.create", object_id=invitation.pk).exists()
+
+
+def test_a_manager_cannot_invite_a_manager(client, manager_harbor):
+    client.force_login(manager_harbor)
+    response = client.post(
+        "/houses/harbor/invite/", {"email": "boss@example.test", "role": "manager"}
+    )
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+    assert response.context["form"]["email"].value() == "boss@example.test"  # nothing lost
+    assert not Invitation.objects.exists()
+
+
+def test_staff_invite_a_manager(client, staff, harbor):
+    client.force_login(staff)
+    client.post("/houses/harbor/invite/", {"email": "boss@example.test", "role": "manager"})
+    assert Invitation.objects.get(email="boss@example.test").role == "manager"
+
+
+def test_a_bad_email_is_explained_beside_the_field(client, manager_harbor):
+    client.force_login(manager_harbor)
+    response = client.post("/houses/harbor/invite/", {"email": "not an email", "role": "resident"})
+    assert "Enter a valid email address." in response.content.decode()
+
+
+def test_accepting_creates_the_person_with_their_role(client, invitation, harbor):
+    response = _accept(client, invitation)
+    assert response.status_code == 302
+    user = User.objects.get(email="newcomer@example.test")
+    assert user.full_name == "Nico Newcomer"
+    assert user.check_password(NEW_PASSWORD)
+    stay = Stay.objects.get(resident__user=user)
+    assert (stay.house, stay.move_in, stay.move_out) == (harbor, harbor.today(), None)
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == user
+    assert client.get("/").url == "/today/"  # signed in
+
+
+def test_accepting_a_manager_invitation_gives_the_house(client, staff, harbor):
+    invitation = invitation_create(
+        house=harbor, email="boss@example.test", role=Invitation.Role.MANAGER, by=staff
+    )
+    _accept(client, invitation)
+    assert Membership.objects.filter(house=harbor, user__email="boss@example.test").exists()
+
+
+def test_a_used_link_is_refused(client, invitation):
+    _accept(client, invitation)
+    client.logout()
+    response = client.get(f"/invite/{invitation_token(invitation)}/")
+    assert response.status_code == 410
+    assert "already been used" in response.content.decode()
+    response = _accept(client, invitation, full_name="Someone Else")
+    assert response.status_code == 410
+    assert User.objects.filter(email="newcomer@example.test").count() == 1
+
+
+def test_an_expired_link_is_refused(client, invitation):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=7, minutes=1)):
+        response = client.get(f"/invite/{invitation_token(invitation)}/")
+        assert response.status_code == 410
+        assert "expired" in response.content.decode()
+        _accept(client, invitation)
+    assert not User.objects.filter(email="newcomer@example.test").exists()
+
+
+def test_a_link_still_works_just_before_it_expires(client, invitation):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=6, hours=23)):
+        assert client.get(f"/invite/{invitation_token(invitation)}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "alter",
+    [
+        lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),
+        lambda token: "1" + token[1:] if token[0] != "1" else "2" + token[1:],
+        lambda token: "nothing-like-a-token",
+    ],
+)
+def test_an_altered_link_is_refused(client, invitation, alter):
+    response = client.get(f"/invite/{alter(invitation_token(invitation))}/")
+    assert response.status_code == 410
+    assert "not valid" in response.content.decode()
+
+
+def test_a_withdrawn_link_is_refused(client, invitation, manager_harbor):
+    client.force_login(manager_harbor)
+    client.post(f"/houses/harbor/invitations/{invitation.pk}/revoke/")
+    client.logout()
+    response = client.get(f"/invite/{invitation_token(invitation)}/")
+    assert "withdrawn" in response.content.decode()
+
+
+def test_passwords_that_differ_keep_what_was_typed(client, invitation):
+    response = _accept(client, invitation, password2="something-else-entirely")
+    assert response.status_code == 200
+    assert "differ" in response.content.decode()
+    assert response.context["form"]["full_name"].value() == "Nico Newcomer"
+    assert not User.objects.filter(email="newcomer@example.test").exists()
+
+
+def test_an_existing_person_signs_in_then_accepts(client, staff, resident_cedar, harbor):
+    invitation = invitation_create(
+        house=harbor, email=resident_cedar.user.email, role=Invitation.Role.MANAGER, by=staff
+    )
+    url = f"/invite/{invitation_token(invitation)}/"
+    assert "Sign in" in client.get(url).content.decode()
+    client.force_login(resident_cedar.user)
+    client.post(url)
+    assert Membership.objects.filter(house=harbor, user=resident_cedar.user).exists()
+
+
+def test_nobody_can_sign_up_without_an_invitation(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "stranger@example.test", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "Sign Up Closed" in response.content.decode() or "closed" in response.content.decode()
+    assert not User.objects.filter(email="stranger@example.test").exists()
+
+
+def test_sign_in_by_code_creates_no_account(client, db):
+    client.post("/accounts/login/code/", {"email": "stranger@example.test"})
+    assert not User.objects.filter(email="stranger@example.test").exists()

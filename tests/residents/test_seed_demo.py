@@ -1,0 +1,50 @@
+import datetime as dt
+
+from django.core.management import call_command
+
+from residents.models import House, Membership, Resident, Stay
+from soberhouse.models import User
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def _snapshot():
+    return {
+        "users": sorted(User.objects.values_list("email", "is_operator_staff")),
+        "houses": sorted(House.objects.values_list("slug", "name")),
+        "managers": sorted(Membership.objects.values_list("house__slug", "user__email")),
+        "stays": sorted(
+            Stay.objects.values_list("house__slug", "resident__user__email", "move_in", "move_out")
+        ),
+        "sobriety": sorted(Resident.objects.values_list("user__email", "sobriety_date")),
+    }
+
+
+def test_it_builds_exactly_the_demo(db):
+    call_command("seed_demo", today=TODAY)
+    snapshot = _snapshot()
+    assert snapshot["houses"] == [("cedar", "Cedar House"), ("harbor", "Harbor House")]
+    assert snapshot["managers"] == [
+        ("cedar", "manager.cedar@demo.test"),
+        ("harbor", "manager.harbor@demo.test"),
+    ]
+    assert User.objects.get(email="staff@demo.test").is_operator_staff
+    for slug in ("harbor", "cedar"):
+        emails = {email for house, email, *_ in snapshot["stays"] if house == slug}
+        assert emails == {f"resident.{slug}{n}@demo.test" for n in range(1, 9)}
+    assert len(User.objects.all()) == 1 + 2 + 16
+    dates = [date for _, date in snapshot["sobriety"]]
+    assert len(set(dates)) == 8  # varied within a house (the two houses mirror each other)
+    assert all(user.check_password("sober-demo-2026") for user in User.objects.all())
+
+
+def test_it_is_idempotent(db):
+    call_command("seed_demo", today=TODAY)
+    first = _snapshot()
+    call_command("seed_demo", today=TODAY)
+    assert _snapshot() == first
+
+
+def test_every_demo_resident_is_current(db):
+    call_command("seed_demo")
+    assert Stay.objects.current().count() == 16

@@ -1,0 +1,73 @@
+"""Celery against the real broker (REDIS_URL) and a real worker running in this process."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+
+from residents.invitations import invitation_create
+from residents.models import Invitation
+from soberhouse.celery import app
+from soberhouse.embedded import wait_for
+
+
+def test_the_app_speaks_json_only_with_late_acks_and_time_limits():
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_serializer == "json"
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_time_limit and app.conf.task_soft_time_limit < app.conf.task_time_limit
+    assert app.conf.broker_url == settings.REDIS_URL
+    assert app.conf.result_backend is None  # Redis carries messages only
+
+
+def test_every_beat_entry_names_a_registered_task():
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.conf.update(task_always_eager=False, task_default_queue=queue)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
+            yield
+    finally:
+        app.conf.update(
+            task_always_eager=settings.CELERY_TASK_ALWAYS_EAGER, task_default_queue="celery"
+        )
+
+
+@pytest.mark.slow
+def test_an_invitation_is_sent_by_a_worker_after_commit(real_worker, harbor, manager_harbor):
+    with transaction.atomic():
+        invitation_create(
+            house=harbor,
+            email="queued@example.test",
+            role=Invitation.Role.RESIDENT,
+            by=manager_harbor,
+        )
+        # Nothing is enqueued before the transaction commits.
+        assert mail.outbox == []
+    assert wait_for(lambda: len(mail.outbox) == 1, timeout=20)
+    assert mail.outbox[0].to == ["queued@example.test"]
+
+
+@pytest.mark.slow
+def test_a_rolled_back_invitation_sends_nothing(real_worker, harbor, manager_harbor):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        invitation_create(
+            house=harbor,
+            email="never@example.test",
+            role=Invitation.Role.RESIDENT,
+            by=manager_harbor,
+        )
+        raise RuntimeError("the request failed after the invitation was written")
+    assert not wait_for(lambda: len(mail.outbox) > 0, timeout=2)
+    assert not Invitation.objects.exists()

@@ -1,0 +1,130 @@
+"""The embedded default: with no DATABASE_URL or REDIS_URL, ``./dev run`` brings up its own
+PostgreSQL and Valkey under var/, and leaves no server behind when it stops."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+from soberhouse.embedded import ROOT, wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def _environment(var_dir: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
+        and not key.startswith(("SECRET_KEY", "EMAIL_URL", "SITE_URL", "ALLOWED_HOSTS"))
+    }
+    env["SOBERHOUSE_VAR_DIR"] = str(var_dir)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310
+            return response.status
+    except OSError:
+        return None
+
+
+def _postmaster_pid(var_dir: Path) -> int:
+    return int((var_dir / "pgdata" / "postmaster.pid").read_text().splitlines()[0])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_run_starts_from_an_empty_var_and_leaves_nothing_after_sigterm(tmp_path):
+    var_dir = tmp_path / "var"
+    port = _free_port()
+    log = tmp_path / "run.log"
+    with log.open("w") as output:
+        runner = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "soberhouse.devstack", "run", "--port", str(port)],
+            cwd=ROOT,
+            env=_environment(var_dir),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        # The demo sign-ins are printed once the sign-in page answers.
+        assert wait_for(lambda: "sober-demo-2026" in log.read_text(), timeout=240), log.read_text()
+        assert _status(f"http://127.0.0.1:{port}/accounts/login/") == 200
+        assert _status(f"http://127.0.0.1:{port}/healthz") == 200
+        started = {process.pid for process in psutil.Process(runner.pid).children(recursive=True)}
+        started.add(_postmaster_pid(var_dir))
+        started.add(int((var_dir / "run" / "valkey.pid").read_text()))
+        names = " ".join(" ".join(psutil.Process(pid).cmdline()) for pid in started)
+        for part in ("runserver", "worker", "beat", "valkey-server", "postgres"):
+            assert part in names
+        runner.send_signal(signal.SIGTERM)
+        runner.wait(90)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+    assert runner.returncode == 128 + signal.SIGTERM, log.read_text()
+    assert wait_for(lambda: not any(_alive(pid) for pid in started), timeout=15), [
+        psutil.Process(pid).cmdline() for pid in started if _alive(pid)
+    ]
+    leftovers = [
+        process.pid
+        for process in psutil.process_iter(["cmdline"])
+        if str(var_dir) in " ".join(process.info["cmdline"] or [])
+    ]
+    assert leftovers == []
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from soberhouse.embedded import EmbeddedPostgres
+    server = EmbeddedPostgres()
+    print(server.pid, flush=True)
+    if sys.argv[1] == "hold":
+        time.sleep(600)
+    server.stop()
+    """
+)
+
+
+def test_a_killed_holder_does_not_keep_the_server_running_forever(tmp_path):
+    env = _environment(tmp_path / "var")
+    holder = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", HOLDER, "hold"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    server_pid = int(holder.stdout.readline())
+    holder.kill()  # SIGKILL: no exit handler runs, its pid stays in .handle_pids.json
+    holder.wait()
+    handles = json.loads((tmp_path / "var" / "pgdata" / ".handle_pids.json").read_text())
+    assert holder.pid in handles
+    assert _alive(server_pid)
+
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", HOLDER, "stop"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == server_pid  # it joined the running server
+    assert wait_for(lambda: not _alive(server_pid), timeout=15)
