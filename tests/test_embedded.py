@@ -57,7 +57,15 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_run_starts_from_an_empty_var_and_leaves_nothing_after_sigterm(tmp_path):
+@pytest.mark.parametrize(
+    ("how", "exit_codes"),
+    [
+        pytest.param("sigterm", {128 + signal.SIGTERM}, id="SIGTERM"),
+        # Ctrl-C in a terminal sends SIGINT to the whole foreground process group.
+        pytest.param("ctrl-c", {0, 130}, id="Ctrl-C"),
+    ],
+)
+def test_run_starts_from_an_empty_var_and_leaves_nothing_when_stopped(tmp_path, how, exit_codes):
     var_dir = tmp_path / "var"
     port = _free_port()
     log = tmp_path / "run.log"
@@ -68,6 +76,7 @@ def test_run_starts_from_an_empty_var_and_leaves_nothing_after_sigterm(tmp_path)
             env=_environment(var_dir),
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         # The demo sign-ins are printed once the sign-in page answers.
@@ -80,12 +89,15 @@ def test_run_starts_from_an_empty_var_and_leaves_nothing_after_sigterm(tmp_path)
         names = " ".join(" ".join(psutil.Process(pid).cmdline()) for pid in started)
         for part in ("runserver", "worker", "beat", "valkey-server", "postgres"):
             assert part in names
-        runner.send_signal(signal.SIGTERM)
+        if how == "sigterm":
+            runner.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(runner.pid, signal.SIGINT)
         runner.wait(90)
     finally:
         if runner.poll() is None:
             runner.kill()
-    assert runner.returncode == 128 + signal.SIGTERM, log.read_text()
+    assert runner.returncode in exit_codes, log.read_text()
     assert wait_for(lambda: not any(_alive(pid) for pid in started), timeout=15), [
         psutil.Process(pid).cmdline() for pid in started if _alive(pid)
     ]
