@@ -181,7 +181,11 @@ EMAIL_USE_TLS = _email.use_tls
 EMAIL_USE_SSL = _email.use_ssl
 EMAIL_FILE_PATH = _email.file_path
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Soberhouse <soberhouse@localhost>"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or (
+    "Soberhouse <soberhouse@localhost>"
+    if DEBUG
+    else env_required("DEFAULT_FROM_EMAIL", _PRODUCTION)
+)
 if "@" not in DEFAULT_FROM_EMAIL:
     raise ImproperlyConfigured(
         f"DEFAULT_FROM_EMAIL={DEFAULT_FROM_EMAIL!r} is not an email address."

@@ -7,6 +7,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("EMAIL_URL", "locmem:")
+os.environ.setdefault("DEFAULT_FROM_EMAIL", "Soberhouse <houses@example.test>")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("REQUIRE_MFA", "true")
 

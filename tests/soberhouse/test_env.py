@@ -74,6 +74,7 @@ def test_production_values_start():
         ("REDIS_URL", None),
         ("EMAIL_URL", "carrier-pigeon://loft"),
         ("DEFAULT_FROM_EMAIL", "nobody"),
+        ("DEFAULT_FROM_EMAIL", None),
         ("SITE_URL", "soberhouse.example.org"),
         ("SECURE_HSTS_SECONDS", "a year"),
         ("DATABASE_CONN_MAX_AGE", "-1"),
