@@ -121,8 +121,13 @@ def run(port: int) -> int:
 
 
 def test(pytest_args: list[str]) -> int:
+    # Importing this package set DJANGO_SETTINGS_MODULE for the app; the suite picks its own
+    # (pyproject.toml).
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     with backing_services():
-        return subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT)  # noqa: S603
+        env.update(DATABASE_URL=os.environ["DATABASE_URL"], REDIS_URL=os.environ["REDIS_URL"])
+        command = [sys.executable, "-m", "pytest", *pytest_args]
+        return subprocess.call(command, cwd=ROOT, env=env)  # noqa: S603
 
 
 def main(argv: list[str] | None = None) -> int:
