@@ -7,8 +7,6 @@ import ast
 import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +14,7 @@ import pytest
 import yaml
 
 from soberhouse.management.commands.healthcheck import DEFAULT_SCHEDULE
+from tests.processes import manage
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"postgres", "redis", "web", "worker", "beat"}
@@ -200,13 +199,8 @@ def test_the_example_keeps_localhost_for_the_web_health_check():
 
 @pytest.mark.slow
 def test_the_example_passes_the_deploy_checks():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=_settings_environment(_example()),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=_settings_environment(_example())
     )
 
     assert result.returncode == 0, result.stderr
@@ -229,21 +223,21 @@ def test_dockerfile_gives_build_values_only_to_collectstatic():
 
     assert environment["DEBUG"] == "false"
     assert len(environment["SECRET_KEY"]) >= 50
-    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
+    for name in (
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+        "SITE_URL",
+    ):
         assert name in environment
         assert not re.search(rf"^(ENV|ARG)\b.*\b{name}\b", text, re.M)
 
 
 @pytest.mark.slow
 def test_dockerfile_build_values_load_the_settings():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_settings_environment(_collectstatic_environment()),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("check", env=_settings_environment(_collectstatic_environment()))
 
     assert result.returncode == 0, result.stderr
 
