@@ -5,6 +5,7 @@ production); ``totp_code(user)`` gives a valid code."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -16,6 +17,7 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from allauth.mfa.utils import decrypt
+from django.core import mail
 from django.core.cache import cache
 
 from tests.factories import HouseFactory, UserFactory, make_manager, make_resident
@@ -46,6 +48,15 @@ def totp_code(user) -> str:
     secret = authenticator.data["secret"]
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(decrypt(secret), counter))
+
+
+def emailed_sign_in_code(to: str) -> str:
+    """The sign-in code in the newest email sent to ``to``."""
+    sent = [message for message in mail.outbox if to in message.to]
+    assert sent, f"No email went to {to}; the outbox holds {len(mail.outbox)}."
+    found = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", sent[-1].body, re.MULTILINE)
+    assert found, f"No sign-in code in the email:\n{sent[-1].body}"
+    return found.group(1)
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ import time
 
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.conftest import totp_code
+from tests.conftest import emailed_sign_in_code, totp_code
 from tests.e2e.conftest import PHONE_WIDTH
 from tests.factories import PASSWORD
 
@@ -62,7 +61,7 @@ def test_a_resident_signs_in_with_an_emailed_code_and_lands_on_today(
     expect(page.get_by_role("heading", name="Enter Sign-In Code")).to_be_visible()
     screenshot(page, "code-requested")
 
-    page.get_by_label("Code").fill(_emailed_sign_in_code(email))
+    page.get_by_label("Code").fill(emailed_sign_in_code(email))
     screenshot(page, "code-typed")
     page.get_by_role("button", name="Confirm").click()
 
@@ -117,15 +116,6 @@ def test_pages_fit_a_phone(
     assert not too_small, f"Tap targets under {MIN_TAP_HEIGHT} px on {path}:\n" + "\n".join(
         too_small
     )
-
-
-def _emailed_sign_in_code(to: str) -> str:
-    """The code in the newest email sent to ``to``."""
-    sent = [message for message in mail.outbox if to in message.to]
-    assert sent, f"No email went to {to}; the outbox holds {len(mail.outbox)}."
-    found = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", sent[-1].body, re.MULTILINE)
-    assert found, f"No sign-in code in the email:\n{sent[-1].body}"
-    return found.group(1)
 
 
 def _wait_out_a_closing_totp_window() -> None:

@@ -1,0 +1,67 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from residents import access
+from residents.models import Stay
+from tests.factories import make_resident
+
+
+def test_houses_visible_to_each_role(everyone, harbor, cedar):
+    def slugs(persona):
+        return sorted(access.houses_visible_to(everyone[persona]).values_list("slug", flat=True))
+
+    assert slugs("resident_harbor") == ["harbor"]
+    assert slugs("manager_cedar") == ["cedar"]
+    assert slugs("staff") == ["cedar", "harbor"]
+
+
+def test_anonymous_sees_nothing(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not access.houses_visible_to(AnonymousUser()).exists()
+    assert not access.residents_visible_to(AnonymousUser()).exists()
+
+
+def test_a_resident_who_moved_out_today_no_longer_reaches_today(client, resident_harbor, harbor):
+    stay = resident_harbor.stays.get()
+    stay.move_out = harbor.today()
+    stay.save()
+    client.force_login(resident_harbor.user)
+    assert client.get("/today/").status_code == 404
+    assert client.get("/me/data/").status_code == 200  # their own data stays theirs
+
+
+def test_a_manager_still_sees_a_past_resident(client, manager_harbor, resident_harbor, harbor):
+    Stay.objects.filter(resident=resident_harbor).update(move_out=harbor.today())
+    client.force_login(manager_harbor)
+    assert client.get(f"/residents/{resident_harbor.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("utc_now", "current"),
+    [
+        # 07:59 UTC on 1 December is still 23:59 on 30 November in Los Angeles.
+        (dt.datetime(2026, 12, 1, 7, 59, tzinfo=dt.UTC), False),
+        (dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC), True),
+    ],
+)
+def test_a_stay_starts_on_the_houses_own_date(harbor, utc_now, current):
+    resident = make_resident(harbor, move_in=dt.date(2026, 12, 1))
+    with time_machine.travel(utc_now):
+        assert Stay.objects.current().filter(resident=resident).exists() is current
+
+
+def test_the_dashboard_runs_the_same_queries_for_any_number_of_residents(
+    client, manager_harbor, harbor, django_assert_num_queries
+):
+    client.force_login(manager_harbor)
+    for count in (2, 12):
+        for _ in range(count):
+            make_resident(harbor)
+        # session, user, two-factor check, managed houses (navigation), the house,
+        # current stay of the viewer (navigation), the residents' stays with their people
+        with django_assert_num_queries(7):
+            response = client.get("/houses/harbor/")
+        assert len(response.context["stays"]) >= count
