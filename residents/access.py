@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -72,13 +72,31 @@ def residents_visible_to(user) -> QuerySet[Resident]:
     return Resident.objects.filter(Q(Exists(managed_stay)) | Q(user=user))
 
 
+def residents_managed_by(user) -> QuerySet[Resident]:
+    """Residents whose record the user may change: staff all; a manager those whose latest stay
+    is in a house they manage."""
+    if is_staff(user):
+        return Resident.objects.all()
+    if not user.is_authenticated:
+        return Resident.objects.none()
+    latest_house = (
+        Stay.objects.filter(resident=OuterRef("pk")).order_by("-move_in").values("house")[:1]
+    )
+    return Resident.objects.alias(latest_house=Subquery(latest_house)).filter(
+        latest_house__in=houses_managed_by(user).values("pk")
+    )
+
+
 def access_house(user, slug: str) -> House:
     """The house a manager (or staff) may manage, or 404."""
     return get_object_or_404(houses_managed_by(user), slug=slug)
 
 
-def access_resident(user, pk: int) -> Resident:
-    return get_object_or_404(residents_visible_to(user).select_related("user"), pk=pk)
+def access_resident(user, pk: int, *, manage: bool = False) -> Resident:
+    """The resident with this id if the user may see them (or, with ``manage``, change them);
+    otherwise 404."""
+    residents = residents_managed_by(user) if manage else residents_visible_to(user)
+    return get_object_or_404(residents.select_related("user"), pk=pk)
 
 
 @dataclass

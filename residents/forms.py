@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import password_validation
 
-from residents.models import Invitation
+from residents.models import Invitation, Resident, Stay
 
 
 class InvitationForm(forms.Form):
@@ -52,3 +54,202 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+PHONE_PATTERN = r"^\+?[0-9 ()./-]{6,24}$"
+PHONE_MESSAGE = "Use digits, spaces and + ( ) - only, as in +1 562 555 0143."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _phone_field(label: str, *, required: bool) -> forms.RegexField:
+    return forms.RegexField(
+        label=label,
+        regex=PHONE_PATTERN,
+        required=required,
+        max_length=32,
+        error_messages={"invalid": PHONE_MESSAGE},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+
+class PersonForm(forms.ModelForm):
+    """The person: names, contact, birth date and sponsor."""
+
+    phone = _phone_field("Phone", required=False)
+    sponsor_phone = _phone_field("Sponsor's phone", required=False)
+
+    class Meta:
+        model = Resident
+        fields = [
+            "legal_name",
+            "preferred_name",
+            "pronouns",
+            "phone",
+            "date_of_birth",
+            "sponsor_name",
+            "sponsor_phone",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born and born > self.today - dt.timedelta(days=365 * 16):
+            raise forms.ValidationError("Check the year: that would make them younger than 16.")
+        if born and born.year < 1900:
+            raise forms.ValidationError("Check the year: it is before 1900.")
+        return born
+
+
+class EmergencyContactForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=150)
+    relation = forms.CharField(label="Relation", max_length=60)
+    phone = _phone_field("Phone", required=True)
+
+
+class _ContactsBase(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form for form in self.forms if form.has_changed() and not self._should_delete_form(form)
+        ]
+        if not kept:
+            raise forms.ValidationError("Add at least one emergency contact.")
+
+    def contacts(self) -> list[dict[str, str]]:
+        return [
+            {key: form.cleaned_data[key] for key in ("name", "relation", "phone")}
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+
+EmergencyContactFormSet = forms.formset_factory(
+    EmergencyContactForm, formset=_ContactsBase, extra=1, can_delete=True, max_num=6
+)
+
+
+def _not_after(day: dt.date | None, limit: dt.date, message: str) -> dt.date | None:
+    if day and day > limit:
+        raise forms.ValidationError(message)
+    return day
+
+
+class StayDatesForm(forms.Form):
+    """Where and from when: shared by admission and re-admission."""
+
+    bed = forms.CharField(label="Bed or room", max_length=40, required=False)
+    move_in = forms.DateField(label="Move-in date", widget=DateInput())
+    expected_move_out = forms.DateField(
+        label="Expected move-out", required=False, widget=DateInput()
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        move_in, expected = cleaned.get("move_in"), cleaned.get("expected_move_out")
+        if move_in and expected and expected <= move_in:
+            self.add_error("expected_move_out", "The expected move-out comes after the move-in.")
+        return cleaned
+
+
+class AdmitForm(StayDatesForm):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="Their sign-in. The invitation goes here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    sobriety_date = forms.DateField(
+        label="Sobriety date",
+        required=False,
+        widget=DateInput(),
+        help_text="Their first day sober.",
+    )
+    field_order = ["email", "sobriety_date", "bed", "move_in", "expected_move_out"]
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["move_in"].initial = today
+
+    def clean_sobriety_date(self):
+        return _not_after(
+            self.cleaned_data.get("sobriety_date"), self.today, "A sobriety date cannot be ahead."
+        )
+
+
+class ReadmitForm(StayDatesForm):
+    house = forms.ModelChoiceField(label="House", queryset=None, empty_label=None)
+    field_order = ["house", "bed", "move_in", "expected_move_out"]
+
+    def __init__(self, *args, houses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["house"].queryset = houses
+
+
+class DischargeForm(forms.Form):
+    move_out = forms.DateField(label="Move-out date", widget=DateInput())
+    exit_reason = forms.ChoiceField(label="Reason", choices=Stay.ExitReason.choices)
+    exit_notes = forms.CharField(
+        label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, stay, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stay = stay
+        self.fields["move_out"].initial = stay.house.today()
+        # A transfer has its own page, which opens the stay in the other house.
+        self.fields["exit_reason"].choices = [
+            choice for choice in self.fields["exit_reason"].choices if choice[0] != "transferred"
+        ]
+
+    def clean_move_out(self):
+        move_out = self.cleaned_data["move_out"]
+        if move_out < self.stay.move_in:
+            raise forms.ValidationError(
+                f"The move-out cannot come before the move-in ({self.stay.move_in:%d %b %Y})."
+            )
+        return move_out
+
+
+class TransferForm(forms.Form):
+    to_house = forms.ModelChoiceField(label="To house", queryset=None, empty_label=None)
+    on = forms.DateField(label="Date of the move", widget=DateInput())
+    bed = forms.CharField(label="Bed or room there", max_length=40, required=False)
+
+    def __init__(self, *args, houses, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_house"].queryset = houses
+        self.fields["on"].initial = today
+
+
+class SobrietyDateForm(forms.Form):
+    new_date = forms.DateField(label="New sobriety date", widget=DateInput())
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the history. Returning to use is part of many recoveries.",
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_new_date(self):
+        return _not_after(
+            self.cleaned_data["new_date"], self.today, "A sobriety date cannot be ahead."
+        )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Name or email", max_length=100, required=False)

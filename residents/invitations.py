@@ -7,6 +7,7 @@ single-use (``accepted_at``), can be revoked, and expires after ``settings.INVIT
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.conf import settings
 from django.core import signing
@@ -54,10 +55,14 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
         raise InvitationRefused("This invitation was withdrawn. Ask for a new one if you need it.")
     if (now or timezone.now()) >= invitation.expires_at:
         raise InvitationRefused(
-            f"This invitation expired on {invitation.expires_at:%d %B %Y}. Ask "
+            f"This invitation expired on {_in_house_zone(invitation):%d %B %Y}. Ask "
             f"{invitation.invited_by} for a new one."
         )
     return invitation
+
+
+def _in_house_zone(invitation: Invitation) -> dt.datetime:
+    return invitation.expires_at.astimezone(zoneinfo.ZoneInfo(invitation.house.time_zone))
 
 
 def invitation_create(
@@ -104,20 +109,35 @@ def invitation_accept(
     now = timezone.now()
     with transaction.atomic():
         claimed = Invitation.objects.filter(
-            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+            pk=invitation.pk,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
         ).update(accepted_at=now)
         if not claimed:
             raise InvitationRefused("This invitation has already been used.")
         if user is None:
             user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
-            _mark_email_verified(user)
+        elif password:  # admitted by a manager, choosing a password for the first time
+            user.set_password(password)
+            user.full_name = user.full_name or full_name.strip()
+            user.save(update_fields=["password", "full_name"])
+        _mark_email_verified(user)
         if invitation.role == Invitation.Role.MANAGER:
             Membership.objects.get_or_create(
                 house=invitation.house, user=user, role=Membership.Role.MANAGER
             )
         else:
-            resident, _ = Resident.objects.get_or_create(user=user)
-            if not Stay.objects.current(now).filter(resident=resident).exists():
+            resident, _ = Resident.objects.get_or_create(
+                user=user, defaults={"legal_name": user.full_name or full_name.strip()}
+            )
+            elsewhere = resident.stays.open().exclude(house=invitation.house).first()
+            if elsewhere is not None:
+                raise InvitationRefused(
+                    f"You are living at {elsewhere.house} now. A move between houses is made "
+                    "by a manager of both houses or by staff; please ask them."
+                )
+            if not resident.stays.open().exists():
                 Stay.objects.create(
                     resident=resident, house=invitation.house, move_in=invitation.house.today(now)
                 )

@@ -6,6 +6,8 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q, Value
@@ -61,25 +63,100 @@ class Membership(models.Model):
 
 
 class Resident(models.Model):
-    """A person who lives, or has lived, in a house. Their times in houses are Stays."""
+    """A person who lives, or has lived, in a house. Their times in houses are Stays; their login
+    is ``user`` (the email address)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="resident"
     )
-    sobriety_date = models.DateField(null=True, blank=True)
+    legal_name = models.CharField(max_length=150)
+    preferred_name = models.CharField(
+        max_length=80, blank=True, help_text="What housemates call them, if not the legal name."
+    )
+    pronouns = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sobriety_date = models.DateField(
+        null=True, blank=True, help_text="The first day sober; earlier dates are kept."
+    )
+    sponsor_name = models.CharField(max_length=150, blank=True)
+    sponsor_phone = models.CharField(max_length=32, blank=True)
+    share_milestones = models.BooleanField(
+        "show my milestones to housemates",
+        default=True,
+        help_text="Housemates see and celebrate your milestones at the house meeting.",
+    )
+    share_phone = models.BooleanField(
+        "show my phone number to housemates",
+        default=False,
+        help_text="Your name and phone number appear in the house directory.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["user__full_name"]
+        ordering = ["legal_name"]
 
     def __str__(self) -> str:
-        return str(self.user)
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name to show: the preferred one when given."""
+        return self.preferred_name or self.legal_name
+
+
+class EmergencyContact(models.Model):
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="emergency_contacts"
+    )
+    name = models.CharField(max_length=150)
+    relation = models.CharField(max_length=60)
+    phone = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+
+class SobrietyDateChange(models.Model):
+    """A change of sobriety date, with its reason. Returning to use is part of many recoveries:
+    the record keeps every earlier date without judgement."""
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="sobriety_changes"
+    )
+    previous_date = models.DateField(null=True, blank=True)
+    new_date = models.DateField()
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.resident}: {self.previous_date} → {self.new_date}"
 
 
 def local_date(zone, moment) -> Cast:
     """The date that ``moment`` falls on in the time zone named by ``zone`` (SQL expressions)."""
     at_zone = Func(zone, moment, function="timezone", output_field=models.DateTimeField())
     return Cast(at_zone, models.DateField())
+
+
+class DateRange(Func):
+    """``daterange(start, end, '[)')``: the days from start up to, not including, end (an open end
+    when end is NULL)."""
+
+    function = "daterange"
+    output_field = DateRangeField()
+
+    def __init__(self, start, end):
+        super().__init__(start, end, Value("[)"))
 
 
 class StayQuerySet(models.QuerySet):
@@ -91,14 +168,34 @@ class StayQuerySet(models.QuerySet):
             move_in__lte=F("local_today"),
         )
 
+    def open(self) -> StayQuerySet:
+        """Stays with no move-out date yet: current ones and those about to begin."""
+        return self.filter(move_out__isnull=True)
+
 
 class Stay(models.Model):
-    """One time in one house, from the move-in date up to (not including) the move-out date."""
+    """One time in one house, from the move-in date up to (not including) the move-out date.
+
+    The database refuses two stays of one person that overlap, and two people in one bed at the
+    same time (exclusion constraints on the date range).
+    """
+
+    class ExitReason(models.TextChoices):
+        COMPLETED = "completed", "Completed the programme"
+        MOVED_ON = "moved_on", "Moved on by choice"
+        ASKED_TO_LEAVE = "asked_to_leave", "Asked to leave"
+        RETURNED_TO_USE = "returned_to_use", "Returned to use"
+        TRANSFERRED = "transferred", "Transferred to another house"
+        OTHER = "other", "Other"
 
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="stays")
     house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="stays")
+    bed = models.CharField("bed or room", max_length=40, blank=True)
     move_in = models.DateField()
+    expected_move_out = models.DateField(null=True, blank=True)
     move_out = models.DateField(null=True, blank=True)
+    exit_reason = models.CharField(max_length=20, choices=ExitReason.choices, blank=True)
+    exit_notes = models.TextField(blank=True)
 
     objects = StayQuerySet.as_manager()
 
@@ -108,11 +205,75 @@ class Stay(models.Model):
             models.CheckConstraint(
                 condition=Q(move_out__isnull=True) | Q(move_out__gte=F("move_in")),
                 name="stay_moves_out_after_moving_in",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(move_out__isnull=True, exit_reason="")
+                | (Q(move_out__isnull=False) & ~Q(exit_reason="")),
+                name="stay_exit_reason_with_move_out",
+            ),
+            ExclusionConstraint(
+                name="stay_no_overlap_for_a_person",
+                expressions=[
+                    ("resident", RangeOperators.EQUAL),
+                    (DateRange("move_in", "move_out"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message="These dates overlap another stay of this person.",
+            ),
+            ExclusionConstraint(
+                name="stay_one_person_per_bed",
+                expressions=[
+                    ("house", RangeOperators.EQUAL),
+                    ("bed", RangeOperators.EQUAL),
+                    (DateRange("move_in", "move_out"), RangeOperators.OVERLAPS),
+                ],
+                condition=~Q(bed=""),
+                violation_error_message="Someone else has this bed on these dates.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.resident} at {self.house} from {self.move_in}"
+
+
+class HouseRules(models.Model):
+    """One published version of a house's rules. Residents sign each new version."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="rules_versions")
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["house", "-version"]
+        verbose_name_plural = "house rules"
+        constraints = [
+            models.UniqueConstraint(fields=["house", "version"], name="rules_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house} rules, version {self.version}"
+
+
+class RulesSignature(models.Model):
+    rules = models.ForeignKey(HouseRules, on_delete=models.PROTECT, related_name="signatures")
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="rules_signatures"
+    )
+    typed_name = models.CharField(max_length=150)
+    signed_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["rules", "resident"], name="rules_signed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} signed {self.rules}"
 
 
 class Invitation(models.Model):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from residents import access
+from residents import access, export, milestones
 from residents.forms import AcceptInvitationForm, InvitationForm
 from residents.invitations import (
     InvitationRefused,
@@ -20,9 +18,15 @@ from residents.invitations import (
     invitation_from_token,
     invitation_revoke,
 )
-from residents.models import Stay
+from residents.selectors import (
+    arrivals_and_departures,
+    current_rules,
+    houses_with_occupancy,
+    milestones_soon,
+    roster,
+)
 from soberhouse import audit
-from soberhouse.models import AuditEvent, User
+from soberhouse.models import User
 
 
 @login_required
@@ -45,43 +49,59 @@ def home(request):
 def today(request):
     stay = access.roles(request).stay
     house_today = stay.house.today()
-    sobriety_date = stay.resident.sobriety_date
-    days_sober = (house_today - sobriety_date).days if sobriety_date else None
+    sober_since = stay.resident.sobriety_date
+    rules = current_rules(stay.house)
     return render(
         request,
         "residents/today.html",
-        {"stay": stay, "house_today": house_today, "days_sober": days_sober},
+        {
+            "stay": stay,
+            "house_today": house_today,
+            "days_sober": milestones.days_sober(sober_since, house_today) if sober_since else None,
+            "milestone_today": (
+                milestones.milestone_on(sober_since, house_today) if sober_since else None
+            ),
+            "next_milestone": (
+                milestones.next_milestone(sober_since, house_today) if sober_since else None
+            ),
+            "rules_to_sign": (
+                rules
+                if rules and not rules.signatures.filter(resident=stay.resident).exists()
+                else None
+            ),
+        },
     )
 
 
 @access.manager_required
 def house_list(request):
-    houses = access.houses_managed_by(request.user).order_by("name")
+    """Houses with beds taken and open today; for staff the overview of every house."""
+    houses = houses_with_occupancy(access.houses_managed_by(request.user)).order_by("name")
     return render(request, "residents/house_list.html", {"houses": houses})
 
 
 @access.manager_required
 def house_dashboard(request, slug):
     house = access.access_house(request.user, slug)
-    stays = list(
-        Stay.objects.current()
-        .filter(house=house)
-        .select_related("resident__user")
-        .order_by("resident__user__full_name")
-    )
+    today = house.today()
+    rules = current_rules(house)
+    rows = roster(house, today=today, rules=rules)
+    arriving, leaving = arrivals_and_departures(house, today=today)
     return render(
         request,
         "residents/house_dashboard.html",
-        {"house": house, "stays": stays, "free_beds": max(house.beds - len(stays), 0)},
+        {
+            "house": house,
+            "today": today,
+            "rows": rows,
+            "open_beds": max(house.beds - len(rows), 0),
+            "milestones_soon": milestones_soon(rows, today),
+            "arriving": arriving,
+            "leaving": leaving,
+            "unsigned": [row for row in rows if row.signed_current_rules is False],
+            "rules": rules,
+        },
     )
-
-
-@login_required
-def resident_detail(request, pk):
-    resident = access.access_resident(request.user, pk)
-    stays = resident.stays.select_related("house")
-    audit.record(action="resident.view", request=request, obj=resident)
-    return render(request, "residents/resident_detail.html", {"resident": resident, "stays": stays})
 
 
 @access.manager_required
@@ -123,7 +143,7 @@ def invitation_accept_view(request, token):
             request, "residents/invitation_refused.html", {"reason": str(refusal)}, status=410
         )
     existing = User.objects.filter(email__iexact=invitation.email).first()
-    if existing is not None:
+    if existing is not None and existing.has_usable_password():
         return _accept_as_existing_user(request, invitation, existing)
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +152,7 @@ def invitation_accept_view(request, token):
                 invitation=invitation,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
-                user=None,
+                user=existing,
                 request=request,
             )
         except InvitationRefused as refusal:
@@ -143,7 +163,7 @@ def invitation_accept_view(request, token):
         messages.success(request, f"Welcome to {invitation.house}.")
         return redirect("home")
     if request.method == "GET":
-        form.initial["full_name"] = invitation.full_name
+        form.initial["full_name"] = existing.full_name if existing else invitation.full_name
     return render(
         request, "residents/invitation_accept.html", {"invitation": invitation, "form": form}
     )
@@ -172,42 +192,10 @@ def _accept_as_existing_user(request, invitation, existing):
 
 
 @login_required
-def me(request):
-    return render(request, "residents/me.html")
-
-
-@login_required
 def my_data(request):
-    """Everything the app keeps about the signed-in person, as one JSON file."""
-    user = request.user
-    stays = Stay.objects.filter(resident__user=user).select_related("house")
-    data = {
-        "account": {
-            "email": user.email,
-            "full_name": user.full_name,
-            "date_joined": user.date_joined.isoformat(),
-        },
-        "stays": [
-            {
-                "house": stay.house.name,
-                "move_in": stay.move_in.isoformat(),
-                "move_out": stay.move_out.isoformat() if stay.move_out else None,
-            }
-            for stay in stays
-        ],
-        "sobriety_date": (
-            user.resident.sobriety_date.isoformat()
-            if hasattr(user, "resident") and user.resident.sobriety_date
-            else None
-        ),
-        "audit_trail_of_my_actions": [
-            {"at": event.at.isoformat(), "action": event.action}
-            for event in AuditEvent.objects.filter(actor=user)[:1000]
-        ],
-    }
-    audit.record(action="me.data_download", request=request, obj=user)
-    response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
-    )
-    response["Content-Disposition"] = 'attachment; filename="my-soberhouse-data.json"'
+    """Everything the app keeps about the signed-in person, as one zip of JSON and CSV files."""
+    archive = export.personal_data_zip(request.user)
+    audit.record(action="me.data_download", request=request, obj=request.user)
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="my-soberhouse-data.zip"'
     return response

@@ -1,6 +1,8 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from soberhouse import audit
 from soberhouse.models import AuditEvent, User
 
 
@@ -9,10 +11,29 @@ def _superusers_only(request) -> bool:
 
 
 admin.site.has_permission = _superusers_only
+# The admin's own sign-in form would skip two-factor and the rate limits: use allauth's.
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Changes made in the admin land in the audit trail like any other."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(
+            action=f"admin.{'change' if change else 'add'}",
+            request=request,
+            obj=obj,
+            changes={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(action="admin.delete", request=request, obj=obj)
+        super().delete_model(request, obj)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_operator_staff", "is_active", "is_superuser"]
     list_filter = ["is_operator_staff", "is_active", "is_superuser"]

@@ -7,8 +7,10 @@ together.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -16,11 +18,22 @@ from soberhouse.models import AuditEvent, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR is the peer the server saw; behind a proxy gunicorn's --forwarded-allow-ips
-    # decides whether X-Forwarded-For may replace it.
+    """The client's address: the peer itself, or behind ``TRUSTED_PROXY_COUNT`` proxies the
+    address the nearest untrusted hop gave in X-Forwarded-For (the same rule as allauth's rate
+    limits)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [hop for hop in forwarded if hop]
+    if proxies and len(forwarded) >= proxies:
+        candidate = forwarded[-proxies]
+    else:
+        candidate = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 def record(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -17,11 +18,14 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 
+import psutil
+
 from soberhouse.embedded import (
     ROOT,
     EmbeddedPostgres,
     EmbeddedValkey,
     exit_on_sigterm,
+    hold_signals,
     say,
     var_dir,
     wait_for,
@@ -55,6 +59,7 @@ def backing_services() -> Iterator[None]:
             os.environ["REDIS_URL"] = valkey.url
         yield
     finally:
+        hold_signals()
         for server in reversed(started):
             with contextlib.suppress(Exception):
                 server.stop()
@@ -68,6 +73,24 @@ def _spawn(args: list[str]) -> subprocess.Popen:
     # Each child leads its own process group so that its own children (the reloader's server,
     # Celery's pool) are stopped with it.
     return subprocess.Popen(args, cwd=ROOT, start_new_session=True)  # noqa: S603
+
+
+def _children_file():
+    return var_dir() / "run" / "children.json"
+
+
+def _stop_leftover_children() -> None:
+    """Stop the server, worker and beat of an earlier run that was killed outright (SIGKILL)."""
+    record = _children_file()
+    if not record.exists():
+        return
+    for pid in json.loads(record.read_text() or "[]"):
+        with contextlib.suppress(psutil.Error, ProcessLookupError):
+            process = psutil.Process(pid)
+            command = " ".join(process.cmdline())
+            if process.cwd() == str(ROOT) and ("runserver" in command or "celery" in command):
+                os.killpg(pid, signal.SIGTERM)
+    record.unlink(missing_ok=True)
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
@@ -99,11 +122,14 @@ def run(port: int) -> int:
         _manage("seed_demo")
         celery = [sys.executable, "-m", "celery", "-A", "soberhouse"]
         schedule = str(var_dir() / "celerybeat-schedule")
+        _stop_leftover_children()
         processes = [
             _spawn([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"]),
             _spawn([*celery, "worker", "--loglevel", "info", "--concurrency", "2"]),
             _spawn([*celery, "beat", "--loglevel", "info", "--schedule", schedule]),
         ]
+        _children_file().parent.mkdir(exist_ok=True)
+        _children_file().write_text(json.dumps([process.pid for process in processes]))
         try:
             url = f"http://127.0.0.1:{port}"
             if wait_for(lambda: _answers(f"{url}/accounts/login/"), timeout=60):
@@ -116,7 +142,9 @@ def run(port: int) -> int:
         except KeyboardInterrupt:
             return 0
         finally:
+            hold_signals()
             _stop(processes)
+            _children_file().unlink(missing_ok=True)
             say("stopped")
 
 

@@ -39,12 +39,20 @@ def pgdata_dir() -> Path:
 
 
 def exit_on_sigterm() -> None:
-    """Make SIGTERM raise SystemExit, so atexit handlers and ``finally`` blocks run."""
+    """Make SIGTERM (and SIGHUP, a closed terminal) raise SystemExit, so atexit handlers and
+    ``finally`` blocks run."""
 
     def _handler(signum, frame):  # noqa: ARG001
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, _handler)
+    signal.signal(signal.SIGHUP, _handler)
+
+
+def hold_signals() -> None:
+    """While cleaning up, a second Ctrl-C or SIGTERM must not cut the cleanup short."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def _prune_dead_handles(pgdata: Path) -> list[int]:

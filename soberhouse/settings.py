@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "residents.middleware.RequireTwoFactorMiddleware",
+    "soberhouse.middleware.private_pages",
 ]
 
 ROOT_URLCONF = "soberhouse.urls"
@@ -162,6 +163,12 @@ MFA_TOTP_ISSUER = "Soberhouse"
 # Managers and staff must turn on two-factor before they reach any resident data. The demo (DEBUG
 # on) lets them skip it.
 SOBERHOUSE_REQUIRE_MFA = env_bool("REQUIRE_MFA", not DEBUG)
+if not DEBUG and not SOBERHOUSE_REQUIRE_MFA:
+    raise ImproperlyConfigured("REQUIRE_MFA=false is allowed only with DEBUG on (the demo).")
+# How many proxies in front of the app append to X-Forwarded-For: the client's address is read
+# from there for allauth's rate limits and for the audit trail. 0 means no proxy.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 INVITATION_DAYS = 7
 
 # Email. In development it is written to files under var/mail/ where a person can read it.
@@ -229,6 +236,8 @@ CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Messages may name people: keep them server-side, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Content-Security-Policy: everything from our own origin, no inline script or style.
 CONTENT_SECURITY_POLICY = {

@@ -4,7 +4,7 @@ apps (DESIGN.md §3)."""
 from django.contrib import admin
 from django.urls import include, path
 
-from residents import access
+from residents import access, me_views, record_views, rules_views
 from residents import views as residents_views
 from soberhouse import views
 
@@ -23,8 +23,24 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invite/<str:token>/", residents_views.invitation_accept_view, name="invitation_accept"),
-    path("residents/<int:pk>/", residents_views.resident_detail, name="resident_detail"),
-    path("me/", residents_views.me, name="me"),
+    path("houses/<slug:slug>/admit/", record_views.resident_admit, name="resident_admit"),
+    path("houses/<slug:slug>/rules/", rules_views.rules_manage, name="rules_manage"),
+    path("rules/", rules_views.rules_sign, name="rules_sign"),
+    path("directory/", me_views.house_directory, name="house_directory"),
+    path("residents/", record_views.resident_search, name="resident_search"),
+    path("residents/<int:pk>/", record_views.resident_detail, name="resident_detail"),
+    path("residents/<int:pk>/edit/", record_views.resident_edit, name="resident_edit"),
+    path(
+        "residents/<int:pk>/discharge/", record_views.resident_discharge, name="resident_discharge"
+    ),
+    path("residents/<int:pk>/transfer/", record_views.resident_transfer, name="resident_transfer"),
+    path("residents/<int:pk>/readmit/", record_views.resident_readmit, name="resident_readmit"),
+    path(
+        "residents/<int:pk>/sobriety-date/",
+        record_views.resident_sobriety_date,
+        name="resident_sobriety_date",
+    ),
+    path("me/", me_views.me, name="me"),
     path("me/data/", residents_views.my_data, name="my_data"),
     path("audit/", access.staff_required(views.audit_list), name="audit_list"),
     path("accounts/", include("allauth.urls")),

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
+import django.test
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     TOTP,
@@ -25,6 +28,26 @@ from tests.factories import HouseFactory, UserFactory, make_manager, make_reside
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it are
 # still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class Client(django.test.Client):
+    """A test client whose ``force_login`` also records the second factor for people who have one,
+    as signing in through allauth would; the two-factor middleware asks for that record."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            session = self.session
+            session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                {"method": "mfa", "at": time.time(), "type": "totp"}
+            ]
+            session["account_authentication_methods_user"] = str(user.pk)
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture(autouse=True)

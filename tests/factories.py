@@ -41,6 +41,7 @@ class ResidentFactory(factory.django.DjangoModelFactory):
         model = Resident
 
     user = factory.SubFactory(UserFactory)
+    legal_name = factory.LazyAttribute(lambda resident: resident.user.full_name or "Sam Example")
     sobriety_date = factory.LazyFunction(lambda: dt.date(2026, 6, 1))
 
 

@@ -57,20 +57,9 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize(
-    ("how", "exit_codes"),
-    [
-        pytest.param("sigterm", {128 + signal.SIGTERM}, id="SIGTERM"),
-        # Ctrl-C in a terminal sends SIGINT to the whole foreground process group.
-        pytest.param("ctrl-c", {0, 130}, id="Ctrl-C"),
-    ],
-)
-def test_run_starts_from_an_empty_var_and_leaves_nothing_when_stopped(tmp_path, how, exit_codes):
-    var_dir = tmp_path / "var"
-    port = _free_port()
-    log = tmp_path / "run.log"
+def _start_run(var_dir: Path, port: int, log: Path) -> subprocess.Popen:
     with log.open("w") as output:
-        runner = subprocess.Popen(  # noqa: S603
+        return subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "soberhouse.devstack", "run", "--port", str(port)],
             cwd=ROOT,
             env=_environment(var_dir),
@@ -78,35 +67,86 @@ def test_run_starts_from_an_empty_var_and_leaves_nothing_when_stopped(tmp_path, 
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def _wait_until_ready(log: Path) -> None:
+    # The demo sign-ins are printed once the sign-in page answers.
+    assert wait_for(lambda: "sober-demo-2026" in log.read_text(), timeout=240), log.read_text()
+
+
+def _everything_started(runner: subprocess.Popen, var_dir: Path) -> set[int]:
+    started = {process.pid for process in psutil.Process(runner.pid).children(recursive=True)}
+    started.add(_postmaster_pid(var_dir))
+    started.add(int((var_dir / "run" / "valkey.pid").read_text()))
+    return started
+
+
+def _assert_all_gone(pids: set[int]) -> None:
+    assert wait_for(lambda: not any(_alive(pid) for pid in pids), timeout=15), [
+        psutil.Process(pid).cmdline() for pid in pids if _alive(pid)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("how", "exit_codes"),
+    [
+        pytest.param("sigterm", {128 + signal.SIGTERM}, id="SIGTERM"),
+        # Ctrl-C in a terminal sends SIGINT to the whole foreground process group.
+        pytest.param("ctrl-c", {0, 130}, id="Ctrl-C"),
+        # Closing the terminal sends SIGHUP.
+        pytest.param("sighup", {128 + signal.SIGHUP}, id="SIGHUP"),
+    ],
+)
+def test_run_starts_from_an_empty_var_and_leaves_nothing_when_stopped(tmp_path, how, exit_codes):
+    var_dir = tmp_path / "var"
+    port = _free_port()
+    log = tmp_path / "run.log"
+    runner = _start_run(var_dir, port, log)
     try:
-        # The demo sign-ins are printed once the sign-in page answers.
-        assert wait_for(lambda: "sober-demo-2026" in log.read_text(), timeout=240), log.read_text()
+        _wait_until_ready(log)
         assert _status(f"http://127.0.0.1:{port}/accounts/login/") == 200
         assert _status(f"http://127.0.0.1:{port}/healthz") == 200
-        started = {process.pid for process in psutil.Process(runner.pid).children(recursive=True)}
-        started.add(_postmaster_pid(var_dir))
-        started.add(int((var_dir / "run" / "valkey.pid").read_text()))
+        started = _everything_started(runner, var_dir)
         names = " ".join(" ".join(psutil.Process(pid).cmdline()) for pid in started)
         for part in ("runserver", "worker", "beat", "valkey-server", "postgres"):
             assert part in names
-        if how == "sigterm":
-            runner.send_signal(signal.SIGTERM)
-        else:
+        if how == "ctrl-c":
             os.killpg(runner.pid, signal.SIGINT)
+        else:
+            runner.send_signal(signal.SIGHUP if how == "sighup" else signal.SIGTERM)
         runner.wait(90)
     finally:
         if runner.poll() is None:
             runner.kill()
     assert runner.returncode in exit_codes, log.read_text()
-    assert wait_for(lambda: not any(_alive(pid) for pid in started), timeout=15), [
-        psutil.Process(pid).cmdline() for pid in started if _alive(pid)
-    ]
+    _assert_all_gone(started)
     leftovers = [
         process.pid
         for process in psutil.process_iter(["cmdline"])
         if str(var_dir) in " ".join(process.info["cmdline"] or [])
     ]
     assert leftovers == []
+
+
+def test_the_next_run_cleans_up_after_a_run_killed_outright(tmp_path):
+    var_dir = tmp_path / "var"
+    port = _free_port()
+    first = _start_run(var_dir, port, tmp_path / "first.log")
+    _wait_until_ready(tmp_path / "first.log")
+    left_behind = _everything_started(first, var_dir) - {_postmaster_pid(var_dir)}
+    first.kill()  # SIGKILL: no cleanup at all
+    first.wait()
+    second = _start_run(var_dir, port, tmp_path / "second.log")
+    try:
+        _wait_until_ready(tmp_path / "second.log")
+        _assert_all_gone(left_behind)
+        started = _everything_started(second, var_dir)
+        second.send_signal(signal.SIGTERM)
+        second.wait(90)
+    finally:
+        if second.poll() is None:
+            second.kill()
+    _assert_all_gone(started)
 
 
 HOLDER = textwrap.dedent(

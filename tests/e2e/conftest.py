@@ -16,7 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
+
+from tests.conftest import Client
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Running as root needs --no-sandbox; the rest stop Chromium calling outside hosts (all closed).
@@ -111,3 +114,53 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
 
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+
+
+# Apple's and Android's guidance for something a thumb must hit.
+MIN_TAP_HEIGHT = 44
+
+# Every element a person can tap that is laid out on screen (the skip link waits off-screen for
+# keyboard focus), with a name to report it by.
+_TAP_TARGETS_JS = """
+(minHeight) => {
+  const tooSmall = [];
+  const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary';
+  for (const el of document.querySelectorAll(selector)) {
+    // A checkbox or radio is tapped through its label as much as through the box itself.
+    const paired = (el.type === 'checkbox' || el.type === 'radio') && el.labels && el.labels.length;
+    const box = (paired ? el.labels[0] : el).getBoundingClientRect();
+    if (!el.checkVisibility({visibilityProperty: true}) || box.width === 0 || box.height === 0) {
+      continue;
+    }
+    if (box.right <= 0 || box.bottom <= 0 || box.left >= document.documentElement.scrollWidth) {
+      continue;
+    }
+    if (box.height >= minHeight) continue;
+    const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
+    const name = (el.innerText || label || el.getAttribute('aria-label') || el.name || '').trim();
+    const kind = el.tagName.toLowerCase() + (el.type && el.tagName !== 'A' ? `[${el.type}]` : '');
+    tooSmall.push(`${kind} "${name}" is ${box.height.toFixed(1)} px tall`);
+  }
+  return tooSmall;
+}
+"""
+
+
+def assert_it_fits_a_phone(page: Page) -> None:
+    """No sideways scroll at the phone's width, and every tap target tall enough for a thumb."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    too_small = page.evaluate(_TAP_TARGETS_JS, MIN_TAP_HEIGHT)
+    assert scroll_width <= PHONE_WIDTH, f"{page.url} scrolls sideways: {scroll_width} px wide"
+    assert not too_small, f"Tap targets under {MIN_TAP_HEIGHT} px on {page.url}:\n" + "\n".join(
+        too_small
+    )
+
+
+def sign_in_as(context: BrowserContext, user, base_url: str) -> None:
+    """Give the browser a session for ``user`` without walking through the sign-in pages (the
+    test client records the second factor for a manager, as signing in with a code would)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.clear_cookies()
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])

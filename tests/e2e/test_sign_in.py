@@ -7,42 +7,11 @@ import re
 import time
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.conftest import emailed_sign_in_code, totp_code
-from tests.e2e.conftest import PHONE_WIDTH
+from tests.e2e.conftest import assert_it_fits_a_phone, sign_in_as
 from tests.factories import PASSWORD
-
-# Apple's and Android's guidance for something a thumb must hit.
-MIN_TAP_HEIGHT = 44
-
-# Every element a person can tap that is laid out on screen (the skip link waits off-screen for
-# keyboard focus), with a name to report it by.
-_TAP_TARGETS_JS = """
-(minHeight) => {
-  const tooSmall = [];
-  const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary';
-  for (const el of document.querySelectorAll(selector)) {
-    // A checkbox or radio is tapped through its label as much as through the box itself.
-    const paired = (el.type === 'checkbox' || el.type === 'radio') && el.labels && el.labels.length;
-    const box = (paired ? el.labels[0] : el).getBoundingClientRect();
-    if (!el.checkVisibility({visibilityProperty: true}) || box.width === 0 || box.height === 0) {
-      continue;
-    }
-    if (box.right <= 0 || box.bottom <= 0 || box.left >= document.documentElement.scrollWidth) {
-      continue;
-    }
-    if (box.height >= minHeight) continue;
-    const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
-    const name = (el.innerText || label || el.getAttribute('aria-label') || el.name || '').trim();
-    const kind = el.tagName.toLowerCase() + (el.type && el.tagName !== 'A' ? `[${el.type}]` : '');
-    tooSmall.push(`${kind} "${name}" is ${box.height.toFixed(1)} px tall`);
-  }
-  return tooSmall;
-}
-"""
 
 
 def test_a_resident_signs_in_with_an_emailed_code_and_lands_on_today(
@@ -103,19 +72,12 @@ def test_pages_fit_a_phone(
     path,
 ):
     if path == "/today/":
-        _sign_in_by_cookie(phone, resident_harbor.user, live_server.url)
+        sign_in_as(phone, resident_harbor.user, live_server.url)
     response = page.goto(f"{live_server.url}{path}")
     assert response is not None and response.ok, f"GET {path} answered {response}"
     assert page.url == f"{live_server.url}{path}", "the page redirected elsewhere"
     screenshot(page, "page")
-
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    too_small = page.evaluate(_TAP_TARGETS_JS, MIN_TAP_HEIGHT)
-
-    assert scroll_width <= PHONE_WIDTH, f"{path} scrolls sideways: {scroll_width} px wide"
-    assert not too_small, f"Tap targets under {MIN_TAP_HEIGHT} px on {path}:\n" + "\n".join(
-        too_small
-    )
+    assert_it_fits_a_phone(page)
 
 
 def _wait_out_a_closing_totp_window() -> None:
@@ -124,11 +86,3 @@ def _wait_out_a_closing_totp_window() -> None:
     left = 30 - time.time() % 30
     if left < 3:
         time.sleep(left + 0.1)
-
-
-def _sign_in_by_cookie(context: BrowserContext, user, base_url: str) -> None:
-    """Give the browser a session for ``user`` without walking through the sign-in pages."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])

@@ -21,7 +21,7 @@ def _snapshot():
 
 
 def test_it_builds_exactly_the_demo(db):
-    call_command("seed_demo", today=TODAY)
+    call_command("seed_demo", today=TODAY, allow_without_debug=True)
     snapshot = _snapshot()
     assert snapshot["houses"] == [("cedar", "Cedar House"), ("harbor", "Harbor House")]
     assert snapshot["managers"] == [
@@ -39,12 +39,21 @@ def test_it_builds_exactly_the_demo(db):
 
 
 def test_it_is_idempotent(db):
-    call_command("seed_demo", today=TODAY)
+    call_command("seed_demo", today=TODAY, allow_without_debug=True)
     first = _snapshot()
-    call_command("seed_demo", today=TODAY)
+    call_command("seed_demo", today=TODAY, allow_without_debug=True)
     assert _snapshot() == first
 
 
 def test_every_demo_resident_is_current(db):
-    call_command("seed_demo")
+    call_command("seed_demo", allow_without_debug=True)
     assert Stay.objects.current().count() == 16
+
+
+def test_it_refuses_to_run_with_debug_off(db):
+    import pytest
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()

@@ -28,6 +28,7 @@ SETTINGS_VARIABLES = {
     "REQUIRE_MFA",
     "DATABASE_CONN_MAX_AGE",
     "LOG_LEVEL",
+    "TRUSTED_PROXY_COUNT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
@@ -78,6 +79,8 @@ def test_production_values_start():
         ("SITE_URL", "soberhouse.example.org"),
         ("SECURE_HSTS_SECONDS", "a year"),
         ("DATABASE_CONN_MAX_AGE", "-1"),
+        ("REQUIRE_MFA", "false"),
+        ("TRUSTED_PROXY_COUNT", "one"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):

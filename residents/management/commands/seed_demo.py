@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from residents.models import House, Membership, Resident, Stay
@@ -45,6 +46,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="build the demo even with DEBUG off (its accounts share a published password)",
+        )
+        parser.add_argument(
             "--today",
             type=dt.date.fromisoformat,
             default=None,
@@ -52,7 +58,11 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args, today: dt.date | None = None, **options):
+    def handle(self, *args, today: dt.date | None = None, allow_without_debug=False, **options):
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "The demo's accounts share a published password: it is built only with DEBUG on."
+            )
         staff = self._user("staff@demo.test", "Sage Operator", is_operator_staff=True)
         for spec in HOUSES:
             house, _ = House.objects.update_or_create(slug=spec["slug"], defaults=spec)

@@ -1,0 +1,247 @@
+"""A resident's record and what a manager does with it: admit, edit, transfer, discharge,
+re-admit, change the sobriety date, and find someone by name."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from residents import access, milestones, services
+from residents.forms import (
+    AdmitForm,
+    DischargeForm,
+    EmergencyContactFormSet,
+    PersonForm,
+    ReadmitForm,
+    SearchForm,
+    SobrietyDateForm,
+    TransferForm,
+)
+from residents.models import Stay
+from residents.selectors import search_residents
+from soberhouse import audit
+
+
+def _add_errors(form, error: ValidationError, *, date_field: str) -> None:
+    """Put a service's refusal beside the field it is about."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    for message in error.messages:
+        field = "bed" if "bed" in message and "bed" in form.fields else date_field
+        form.add_error(field, message)
+
+
+def _latest_stay(resident):
+    return resident.stays.select_related("house").order_by("-move_in").first()
+
+
+@login_required
+def resident_detail(request, pk):
+    resident = access.access_resident(request.user, pk)
+    stays = list(resident.stays.select_related("house").order_by("-move_in"))
+    current = next((stay for stay in stays if stay.move_out is None), None)
+    today = (current or stays[0]).house.today() if stays else None
+    sober = resident.sobriety_date
+    audit.record(action="resident.view", request=request, obj=resident)
+    return render(
+        request,
+        "residents/resident_detail.html",
+        {
+            "resident": resident,
+            "stays": stays,
+            "current": current,
+            "contacts": resident.emergency_contacts.all(),
+            "sobriety_changes": resident.sobriety_changes.select_related("changed_by"),
+            "days_sober": milestones.days_sober(sober, today) if sober and today else None,
+            "next_milestone": milestones.next_milestone(sober, today) if sober and today else None,
+            "can_manage": access.residents_managed_by(request.user).filter(pk=pk).exists(),
+        },
+    )
+
+
+@access.manager_required
+def resident_admit(request, slug):
+    house = access.access_house(request.user, slug)
+    today = house.today()
+    data = request.POST or None
+    person = PersonForm(data, today=today, prefix="person")
+    stay = AdmitForm(data, today=today, prefix="stay")
+    contacts = EmergencyContactFormSet(data, prefix="contacts")
+    if request.method == "POST" and all([person.is_valid(), stay.is_valid(), contacts.is_valid()]):
+        try:
+            new_stay = services.resident_admit(
+                house=house,
+                by=request.user,
+                request=request,
+                email=stay.cleaned_data["email"],
+                person=person.cleaned_data,
+                sobriety_date=stay.cleaned_data["sobriety_date"],
+                contacts=contacts.contacts(),
+                move_in=stay.cleaned_data["move_in"],
+                bed=stay.cleaned_data["bed"],
+                expected_move_out=stay.cleaned_data["expected_move_out"],
+            )
+        except ValidationError as error:
+            _add_errors(stay, error, date_field="move_in")
+        else:
+            messages.success(
+                request, f"{new_stay.resident.name} is admitted; their invitation is on its way."
+            )
+            return redirect("resident_detail", pk=new_stay.resident.pk)
+    return render(
+        request,
+        "residents/resident_admit.html",
+        {"house": house, "person": person, "stay": stay, "contacts": contacts},
+    )
+
+
+@login_required
+def resident_edit(request, pk):
+    resident = access.access_resident(request.user, pk, manage=True)
+    latest = _latest_stay(resident)
+    today = latest.house.today() if latest else None
+    data = request.POST or None
+    person = PersonForm(data, instance=resident, today=today or _utc_today(), prefix="person")
+    initial = list(resident.emergency_contacts.values("name", "relation", "phone"))
+    contacts = EmergencyContactFormSet(data, initial=initial, prefix="contacts")
+    if request.method == "POST" and person.is_valid() and contacts.is_valid():
+        services.resident_update(
+            resident=resident,
+            by=request.user,
+            request=request,
+            person={field: person.cleaned_data[field] for field in services.PERSON_FIELDS},
+            contacts=contacts.contacts(),
+        )
+        messages.success(request, "Saved.")
+        return redirect("resident_detail", pk=resident.pk)
+    return render(
+        request,
+        "residents/resident_edit.html",
+        {"resident": resident, "person": person, "contacts": contacts},
+    )
+
+
+def _utc_today():
+    return timezone.now().date()
+
+
+def _open_stay_or_404(resident):
+    return get_object_or_404(resident.stays.open().select_related("house"))
+
+
+@login_required
+def resident_discharge(request, pk):
+    resident = access.access_resident(request.user, pk, manage=True)
+    stay = _open_stay_or_404(resident)
+    form = DischargeForm(request.POST or None, stay=stay)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resident_discharge(
+                stay=stay, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error, date_field="move_out")
+        else:
+            messages.success(request, f"{resident.name}'s stay at {stay.house} has ended.")
+            return redirect("resident_detail", pk=resident.pk)
+    return render(
+        request,
+        "residents/resident_discharge.html",
+        {"resident": resident, "stay": stay, "form": form},
+    )
+
+
+@login_required
+def resident_transfer(request, pk):
+    resident = access.access_resident(request.user, pk, manage=True)
+    stay = _open_stay_or_404(resident)
+    # A manager of both houses, or staff: the target must be one the user manages too.
+    houses = access.houses_managed_by(request.user).exclude(pk=stay.house_id).order_by("name")
+    form = TransferForm(request.POST or None, houses=houses, today=stay.house.today())
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_stay = services.resident_transfer(
+                stay=stay, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error, date_field="on")
+        else:
+            messages.success(
+                request, f"{resident.name} moves to {new_stay.house} on {new_stay.move_in:%d %b}."
+            )
+            return redirect("resident_detail", pk=resident.pk)
+    return render(
+        request,
+        "residents/resident_transfer.html",
+        {"resident": resident, "stay": stay, "form": form, "has_houses": houses.exists()},
+    )
+
+
+@login_required
+def resident_readmit(request, pk):
+    resident = access.access_resident(request.user, pk, manage=True)
+    houses = access.houses_managed_by(request.user).order_by("name")
+    form = ReadmitForm(request.POST or None, houses=houses)
+    if request.method == "GET":
+        latest = _latest_stay(resident)
+        if latest:
+            form.initial.update(house=latest.house_id, move_in=latest.house.today())
+    if request.method == "POST" and form.is_valid():
+        try:
+            stay = services.resident_readmit(
+                resident=resident, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error, date_field="move_in")
+        else:
+            messages.success(
+                request, f"Welcome back, {resident.name}: {stay.house} from {stay.move_in:%d %b}."
+            )
+            return redirect("resident_detail", pk=resident.pk)
+    return render(request, "residents/resident_readmit.html", {"resident": resident, "form": form})
+
+
+@login_required
+def resident_sobriety_date(request, pk):
+    resident = access.access_resident(request.user, pk, manage=True)
+    latest = _latest_stay(resident)
+    form = SobrietyDateForm(
+        request.POST or None, today=latest.house.today() if latest else _utc_today()
+    )
+    if request.method == "POST" and form.is_valid():
+        services.sobriety_date_change(
+            resident=resident, by=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, "The sobriety date is updated; the earlier one is kept.")
+        return redirect("resident_detail", pk=resident.pk)
+    return render(request, "residents/resident_sobriety.html", {"resident": resident, "form": form})
+
+
+@access.manager_required
+def resident_search(request):
+    form = SearchForm(request.GET or None)
+    results = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        latest = (
+            access.residents_visible_to(request.user).select_related("user").order_by("legal_name")
+        )
+        results = list(search_residents(latest, form.cleaned_data["q"])[:100])
+        _attach_latest_stays(results)
+    return render(request, "residents/resident_search.html", {"form": form, "results": results})
+
+
+def _attach_latest_stays(residents) -> None:
+    latest = {}
+    for stay in (
+        Stay.objects.filter(resident__in=residents)
+        .select_related("house")
+        .order_by("resident", "-move_in")
+    ):
+        latest.setdefault(stay.resident_id, stay)
+    for resident in residents:
+        resident.latest_stay = latest.get(resident.pk)

@@ -1,0 +1,149 @@
+"""Reads that several pages need: the house roster, arrivals and departures, the staff overview.
+
+Each runs a fixed number of queries whatever the number of residents (the tests hold them to it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from residents import milestones
+from residents.models import House, HouseRules, Resident, RulesSignature, Stay, local_date
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    stay: Stay
+    resident: Resident
+    days_sober: int | None
+    days_in_house: int
+    next_milestone: milestones.Milestone | None
+    signed_current_rules: bool | None  # None when the house has no rules yet
+
+    @property
+    def name(self) -> str:
+        return self.resident.name
+
+
+def current_rules(house: House) -> HouseRules | None:
+    return house.rules_versions.order_by("-version").first()
+
+
+_UNKNOWN = object()
+
+
+def roster(house: House, *, today: dt.date | None = None, rules=_UNKNOWN) -> list[RosterRow]:
+    """Everyone living in the house today, by name. Two queries, or one more for the current
+    rules unless the caller passes them (``None`` for a house without rules)."""
+    today = today or house.today()
+    if rules is _UNKNOWN:
+        rules = current_rules(house)
+    stays = list(
+        Stay.objects.current()
+        .filter(house=house)
+        .select_related("resident__user")
+        .order_by("resident__preferred_name", "resident__legal_name")
+    )
+    signed: set[int] = set()
+    if rules is not None:
+        signed = set(
+            RulesSignature.objects.filter(
+                rules=rules, resident__in=[stay.resident_id for stay in stays]
+            ).values_list("resident_id", flat=True)
+        )
+    rows = []
+    for stay in stays:
+        resident = stay.resident
+        sober_since = resident.sobriety_date
+        rows.append(
+            RosterRow(
+                stay=stay,
+                resident=resident,
+                days_sober=milestones.days_sober(sober_since, today) if sober_since else None,
+                days_in_house=(today - stay.move_in).days,
+                next_milestone=(
+                    milestones.next_milestone(sober_since, today) if sober_since else None
+                ),
+                signed_current_rules=None if rules is None else resident.pk in signed,
+            )
+        )
+    return sorted(rows, key=lambda row: row.name.casefold())
+
+
+@dataclass(frozen=True)
+class MilestoneSoon:
+    resident: Resident
+    milestone: milestones.Milestone
+
+
+def milestones_soon(rows: list[RosterRow], today: dt.date) -> list[MilestoneSoon]:
+    """Milestones from the start of this week (Monday) to the end of next week."""
+    start = today - dt.timedelta(days=today.weekday())
+    end = start + dt.timedelta(days=13)
+    soon = [
+        MilestoneSoon(row.resident, milestone)
+        for row in rows
+        if row.resident.sobriety_date
+        for milestone in milestones.milestones_between(row.resident.sobriety_date, start, end)
+    ]
+    return sorted(soon, key=lambda item: item.milestone.date)
+
+
+def arrivals_and_departures(
+    house: House, *, today: dt.date, days: int = 14
+) -> tuple[list[Stay], list[Stay]]:
+    """Stays starting after today, and current stays expected to end, within ``days``."""
+    horizon = today + dt.timedelta(days=days)
+    arriving = list(
+        house.stays.filter(move_in__gt=today, move_in__lte=horizon)
+        .select_related("resident")
+        .order_by("move_in")
+    )
+    leaving = list(
+        house.stays.filter(
+            Q(move_out__isnull=True) | Q(move_out__gt=today),
+            move_in__lte=today,
+        )
+        .filter(
+            Q(expected_move_out__gte=today, expected_move_out__lte=horizon)
+            | Q(move_out__isnull=False, move_out__lte=horizon)
+        )
+        .select_related("resident")
+        .order_by(Coalesce("move_out", "expected_move_out"))
+    )
+    return arriving, leaving
+
+
+def houses_with_occupancy(houses: QuerySet[House]) -> QuerySet[House]:
+    """Each house with ``taken`` (beds in use today, in its own zone) and ``open_beds``."""
+    now = timezone.now()
+    today = local_date(F("house__time_zone"), Value(now))
+    taken = (
+        Stay.objects.alias(local_today=today)
+        .filter(house=OuterRef("pk"), move_in__lte=F("local_today"))
+        .filter(Q(move_out__isnull=True) | Q(move_out__gt=F("local_today")))
+        .order_by()
+        .values("house")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return houses.annotate(
+        taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+    ).annotate(open_beds=F("beds") - F("taken"))
+
+
+def search_residents(residents: QuerySet[Resident], query: str) -> QuerySet[Resident]:
+    """Residents, current and past, whose legal or preferred name or email contains ``query``."""
+    query = query.strip()
+    if not query:
+        return residents.none()
+    return residents.filter(
+        Q(legal_name__icontains=query)
+        | Q(preferred_name__icontains=query)
+        | Q(user__email__icontains=query)
+    )

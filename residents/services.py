@@ -1,0 +1,268 @@
+"""Writes about residents: admission, edits, transfers, discharge, re-admission, sobriety dates.
+
+Every service records its change in the audit trail in the same transaction. The database keeps
+stays true (no overlapping stays of one person, no double-booked bed); a conflict that slips past
+the form comes back as a :class:`ValidationError` with the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from residents.invitations import invitation_create
+from residents.models import (
+    EmergencyContact,
+    House,
+    Invitation,
+    Resident,
+    SobrietyDateChange,
+    Stay,
+)
+from soberhouse import audit
+from soberhouse.models import User
+
+PERSON_FIELDS = (
+    "legal_name",
+    "preferred_name",
+    "pronouns",
+    "phone",
+    "date_of_birth",
+    "sponsor_name",
+    "sponsor_phone",
+)
+
+
+def _save_stay(stay: Stay) -> Stay:
+    """Check the stay against the database's constraints for a clear message, then save; a race
+    that slips between the two still meets the constraint."""
+    stay.full_clean()
+    try:
+        with transaction.atomic():
+            stay.save()
+    except IntegrityError as error:
+        raise ValidationError(_conflict_message(error)) from error
+    return stay
+
+
+def _conflict_message(error: IntegrityError) -> str:
+    text = str(error)
+    if "stay_one_person_per_bed" in text:
+        return "Someone else has this bed on these dates."
+    if "stay_no_overlap_for_a_person" in text:
+        return "These dates overlap another stay of this person."
+    return "These dates conflict with another stay."
+
+
+def _replace_contacts(resident: Resident, contacts: list[dict[str, str]]) -> None:
+    resident.emergency_contacts.all().delete()
+    EmergencyContact.objects.bulk_create(
+        EmergencyContact(resident=resident, **contact) for contact in contacts
+    )
+
+
+def _person_snapshot(resident: Resident) -> dict[str, Any]:
+    return {field: getattr(resident, field) for field in PERSON_FIELDS}
+
+
+@transaction.atomic
+def resident_admit(
+    *,
+    house: House,
+    by: User,
+    email: str,
+    person: dict[str, Any],
+    sobriety_date: dt.date | None,
+    contacts: list[dict[str, str]],
+    move_in: dt.date,
+    bed: str = "",
+    expected_move_out: dt.date | None = None,
+    request=None,
+) -> Stay:
+    """Admit a new person: their account (no password yet), record, stay, and an invitation."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": "Someone already has an account with this email. Find them and re-admit."}
+        )
+    user = User.objects.create_user(email, None, full_name=person["legal_name"])
+    resident = Resident.objects.create(user=user, sobriety_date=sobriety_date, **person)
+    _replace_contacts(resident, contacts)
+    stay = _save_stay(
+        Stay(
+            resident=resident,
+            house=house,
+            bed=bed,
+            move_in=move_in,
+            expected_move_out=expected_move_out,
+        )
+    )
+    audit.record(
+        action="resident.admit",
+        actor=by,
+        request=request,
+        obj=resident,
+        changes={"house": house.slug, "move_in": move_in.isoformat(), "bed": bed},
+    )
+    invitation_create(
+        house=house,
+        email=email,
+        full_name=resident.name,
+        role=Invitation.Role.RESIDENT,
+        by=by,
+        request=request,
+    )
+    return stay
+
+
+@transaction.atomic
+def resident_update(
+    *,
+    resident: Resident,
+    by: User,
+    person: dict[str, Any],
+    contacts: list[dict[str, str]],
+    request=None,
+) -> Resident:
+    before = _person_snapshot(resident)
+    for field, value in person.items():
+        setattr(resident, field, value)
+    resident.save()
+    _replace_contacts(resident, contacts)
+    audit.record(
+        action="resident.update",
+        actor=by,
+        request=request,
+        obj=resident,
+        changes={
+            **audit.diff(before, _person_snapshot(resident)),
+            "emergency_contacts": len(contacts),
+        },
+    )
+    return resident
+
+
+@transaction.atomic
+def sobriety_date_change(
+    *, resident: Resident, new_date: dt.date, reason: str, by: User, request=None
+) -> SobrietyDateChange:
+    """Set a new sobriety date; the earlier one stays in the history with the reason."""
+    change = SobrietyDateChange.objects.create(
+        resident=resident,
+        previous_date=resident.sobriety_date,
+        new_date=new_date,
+        reason=reason.strip(),
+        changed_by=by,
+    )
+    resident.sobriety_date = new_date
+    resident.save(update_fields=["sobriety_date"])
+    audit.record(
+        action="resident.sobriety_date",
+        actor=by,
+        request=request,
+        obj=resident,
+        changes=audit.diff({"sobriety_date": change.previous_date}, {"sobriety_date": new_date}),
+    )
+    return change
+
+
+@transaction.atomic
+def resident_discharge(
+    *,
+    stay: Stay,
+    move_out: dt.date,
+    exit_reason: str,
+    exit_notes: str = "",
+    by: User,
+    request=None,
+) -> Stay:
+    """End a stay. From the move-out date the person no longer reaches the house's pages; their
+    own data stays theirs."""
+    if stay.move_out is not None:
+        raise ValidationError("This stay has already ended.")
+    stay.move_out = move_out
+    stay.exit_reason = exit_reason
+    stay.exit_notes = exit_notes.strip()
+    _save_stay(stay)
+    audit.record(
+        action="resident.discharge",
+        actor=by,
+        request=request,
+        obj=stay.resident,
+        changes={"house": stay.house.slug, "move_out": move_out.isoformat(), "reason": exit_reason},
+    )
+    return stay
+
+
+@transaction.atomic
+def resident_transfer(
+    *,
+    stay: Stay,
+    to_house: House,
+    on: dt.date,
+    bed: str = "",
+    by: User,
+    request=None,
+) -> Stay:
+    """Move a resident to another house on a date: the old stay ends, a new one begins."""
+    if to_house.pk == stay.house_id:
+        raise ValidationError({"to_house": "Choose a different house."})
+    if on < stay.move_in:
+        raise ValidationError({"on": "The transfer cannot come before the move-in date."})
+    stay.move_out = on
+    stay.exit_reason = Stay.ExitReason.TRANSFERRED
+    stay.exit_notes = f"Transferred to {to_house.name}."
+    _save_stay(stay)
+    new_stay = _save_stay(
+        Stay(
+            resident=stay.resident,
+            house=to_house,
+            bed=bed,
+            move_in=on,
+            expected_move_out=stay.expected_move_out,
+        )
+    )
+    audit.record(
+        action="resident.transfer",
+        actor=by,
+        request=request,
+        obj=stay.resident,
+        changes={"from": stay.house.slug, "to": to_house.slug, "on": on.isoformat()},
+    )
+    return new_stay
+
+
+@transaction.atomic
+def resident_readmit(
+    *,
+    resident: Resident,
+    house: House,
+    move_in: dt.date,
+    bed: str = "",
+    expected_move_out: dt.date | None = None,
+    by: User,
+    request=None,
+) -> Stay:
+    """Welcome a past resident back: a new stay beside the old ones, which are all kept."""
+    if resident.stays.open().exists():
+        raise ValidationError("This person has a stay that has not ended; discharge it first.")
+    stay = _save_stay(
+        Stay(
+            resident=resident,
+            house=house,
+            bed=bed,
+            move_in=move_in,
+            expected_move_out=expected_move_out,
+        )
+    )
+    audit.record(
+        action="resident.readmit",
+        actor=by,
+        request=request,
+        obj=resident,
+        changes={"house": house.slug, "move_in": move_in.isoformat(), "bed": bed},
+    )
+    return stay
