@@ -30,12 +30,33 @@ def test_it_builds_exactly_the_demo(db):
     ]
     assert User.objects.get(email="staff@demo.test").is_operator_staff
     for slug in ("harbor", "cedar"):
-        emails = {email for house, email, *_ in snapshot["stays"] if house == slug}
-        assert emails == {f"resident.{slug}{n}@demo.test" for n in range(1, 9)}
-    assert len(User.objects.all()) == 1 + 2 + 16
-    dates = [date for _, date in snapshot["sobriety"]]
-    assert len(set(dates)) == 8  # varied within a house (the two houses mirror each other)
+        current = {
+            stay.resident.user.email
+            for stay in Stay.objects.current()
+            .filter(house__slug=slug)
+            .select_related("resident__user")
+        }
+        assert current == {f"resident.{slug}{n}@demo.test" for n in range(1, 9)}
+    assert len(User.objects.all()) == 1 + 2 + 16 + 3  # staff, managers, current, past
+    dates = [date for email, date in snapshot["sobriety"] if email.startswith("resident.harbor")]
+    assert len(set(dates)) == 8
     assert all(user.check_password("sober-demo-2026") for user in User.objects.all())
+
+
+def test_it_builds_a_lived_in_history(db):
+    from residents import selectors
+
+    call_command("seed_demo", today=TODAY, allow_without_debug=True)
+    past = Stay.objects.filter(move_out__isnull=False)
+    assert past.filter(resident__user__email__startswith="past.").count() == 3
+    readmitted = Resident.objects.get(user__email="resident.harbor3@demo.test")
+    assert readmitted.stays.count() == 2
+    harbor = House.objects.get(slug="harbor")
+    rows = selectors.roster(harbor, today=TODAY)
+    assert [row.resident.user.email for row in rows if row.signed_current_rules is False] == [
+        "resident.harbor1@demo.test"
+    ]
+    assert len(selectors.milestones_soon(rows, TODAY)) >= 3
 
 
 def test_it_is_idempotent(db):
@@ -57,3 +78,10 @@ def test_it_refuses_to_run_with_debug_off(db):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_running_it_again_on_a_later_day_changes_no_stay(db):
+    call_command("seed_demo", today=TODAY, allow_without_debug=True)
+    stays = _snapshot()["stays"]
+    call_command("seed_demo", today=TODAY + dt.timedelta(days=40), allow_without_debug=True)
+    assert _snapshot()["stays"] == stays

@@ -1,16 +1,30 @@
-"""Build the demo of DESIGN.md §4, the same every time it runs: staff, Harbor House and Cedar House,
-their managers, and eight residents in each with varied sobriety dates."""
+"""Build the demo of DESIGN.md §4: staff, Harbor House and Cedar House, their managers, and eight
+current residents in each, with a lived-in history — past residents, a re-admission, milestones
+coming up, house rules that one newcomer has not signed yet.
+
+It is idempotent: people, houses and rules are matched by email, slug and version; a person's
+stays are created only when they have none, so running it again (on any day) changes nothing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from residents.models import House, Membership, Resident, Stay
+from residents.models import (
+    EmergencyContact,
+    House,
+    HouseRules,
+    Membership,
+    Resident,
+    RulesSignature,
+    Stay,
+)
 from soberhouse.models import User
 
 PASSWORD = "sober-demo-2026"  # noqa: S105 - the published demo password
@@ -35,14 +49,47 @@ FIRST_NAMES = {
     "cedar": ["Avery", "Quinn", "Rowan", "Drew", "Parker", "Reese", "Skyler", "Emerson"],
 }
 LAST_NAMES = ["Rivera", "Chen", "Okafor", "Novak", "Haddad", "Brooks", "Silva", "Kowalski"]
-# Days since the sobriety date, chosen to sit around the milestones (24 h, 30/60/90 days, ...).
-DAYS_SOBER = [1, 12, 29, 58, 95, 181, 270, 400]
+PRONOUNS = ["he/him", "she/her", "they/them", "", "she/her", "he/him", "", "they/them"]
+# Days since the sobriety date, chosen so that milestones come up this week and next: 24 hours
+# tomorrow, 30 days in 2, 60 days in 4, 90 days in 8, then settled people around 6, 9 months
+# and more than a year.
+DAYS_SOBER = [0, 28, 56, 82, 120, 181, 270, 400]
 # Days since moving in: a newcomer, the rest settled.
 DAYS_IN_HOUSE = [1, 10, 25, 50, 80, 150, 200, 330]
+# Number 3 of each house came back: an earlier stay that ended when they returned to use.
+READMITTED = 3
+EARLIER_STAY = (420, 300)  # days ago: moved in, moved out
+# The newcomer of Harbor House has not signed the house rules yet.
+UNSIGNED = ("harbor", 1)
+
+RULES = """1. Stay sober: no alcohol or drugs in or out of the house.
+2. Come to the weekly house meeting; tell the chair beforehand if you cannot.
+3. Do your chores by their due time, or swap them.
+4. Go to at least three outside 12-step meetings a week.
+5. Guests leave by 10 p.m.; no overnight guests.
+6. Respect each other: no violence, threats or theft.
+7. Pay your share on time; talk to the manager early if you cannot."""
+
+
+@dataclass(frozen=True)
+class PastResident:
+    email: str
+    legal_name: str
+    house: str
+    moved_in: int  # days ago
+    moved_out: int
+    reason: str
+
+
+PAST = [
+    PastResident("past.harbor1@demo.test", "Chris Morales", "harbor", 400, 220, "completed"),
+    PastResident("past.harbor2@demo.test", "Dana Whitfield", "harbor", 260, 120, "moved_on"),
+    PastResident("past.cedar1@demo.test", "Eli Turner", "cedar", 380, 200, "completed"),
+]
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo houses and accounts (idempotent)."
+    help = "Create the demo houses, accounts and their history (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -70,7 +117,10 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 house=house, user=manager, role=Membership.Role.MANAGER
             )
-            self._residents(house, today or house.today())
+            day = today or house.today()
+            residents = self._current_residents(house, day)
+            self._past_residents(house, day)
+            self._rules(house, manager, residents)
         self.stdout.write(f"Demo ready: staff {staff.email}, houses harbor and cedar.")
 
     def _user(self, email: str, full_name: str, **flags) -> User:
@@ -85,19 +135,82 @@ class Command(BaseCommand):
         )
         return user
 
-    def _residents(self, house: House, today: dt.date) -> None:
+    def _resident(self, email: str, legal_name: str, **fields) -> tuple[Resident, bool]:
+        user = self._user(email, legal_name)
+        resident, created = Resident.objects.get_or_create(
+            user=user, defaults={"legal_name": legal_name, **fields}
+        )
+        if created:
+            EmergencyContact.objects.create(
+                resident=resident,
+                name=f"Pat {legal_name.split()[-1]}",
+                relation="Parent",
+                phone="+1 555 010 0100",
+            )
+        return resident, not resident.stays.exists()
+
+    def _current_residents(self, house: House, today: dt.date) -> list[Resident]:
+        residents = []
         for number in range(1, 9):
             index = number - 1
-            name = f"{FIRST_NAMES[house.slug][index]} {LAST_NAMES[index]}"
-            user = self._user(f"resident.{house.slug}{number}@demo.test", name)
-            resident, _ = Resident.objects.get_or_create(user=user)
-            resident.sobriety_date = today - dt.timedelta(days=DAYS_SOBER[index])
-            resident.save(update_fields=["sobriety_date"])
-            if not Stay.objects.filter(
-                resident=resident, house=house, move_out__isnull=True
-            ).exists():
+            first, last = FIRST_NAMES[house.slug][index], LAST_NAMES[index]
+            resident, needs_stays = self._resident(
+                f"resident.{house.slug}{number}@demo.test",
+                f"{first} {last}",
+                preferred_name=first if number % 3 else f"{first[0]}.J.",
+                pronouns=PRONOUNS[index],
+                phone=f"+1 555 01{number:02d} {house.pk:04d}",
+                sobriety_date=today - dt.timedelta(days=DAYS_SOBER[index]),
+                sponsor_name="Lee Sponsor" if number % 2 else "",
+                sponsor_phone="+1 555 019 9000" if number % 2 else "",
+                share_phone=number % 4 != 0,
+                share_milestones=number != 5,
+            )
+            if needs_stays:
+                if number == READMITTED:
+                    moved_in, moved_out = EARLIER_STAY
+                    Stay.objects.create(
+                        resident=resident,
+                        house=house,
+                        bed=f"Room {number}",
+                        move_in=today - dt.timedelta(days=moved_in),
+                        move_out=today - dt.timedelta(days=moved_out),
+                        exit_reason=Stay.ExitReason.RETURNED_TO_USE,
+                        exit_notes="Came back after a few months; welcomed home.",
+                    )
                 Stay.objects.create(
                     resident=resident,
                     house=house,
+                    bed=f"Room {number}",
                     move_in=today - dt.timedelta(days=DAYS_IN_HOUSE[index]),
+                    expected_move_out=(today + dt.timedelta(days=10) if number == 8 else None),
                 )
+            residents.append(resident)
+        return residents
+
+    def _past_residents(self, house: House, today: dt.date) -> None:
+        for past in (p for p in PAST if p.house == house.slug):
+            resident, needs_stays = self._resident(
+                past.email,
+                past.legal_name,
+                sobriety_date=today - dt.timedelta(days=past.moved_in + 60),
+            )
+            if needs_stays:
+                Stay.objects.create(
+                    resident=resident,
+                    house=house,
+                    move_in=today - dt.timedelta(days=past.moved_in),
+                    move_out=today - dt.timedelta(days=past.moved_out),
+                    exit_reason=past.reason,
+                )
+
+    def _rules(self, house: House, manager: User, residents: list[Resident]) -> None:
+        rules, _ = HouseRules.objects.get_or_create(
+            house=house, version=1, defaults={"text": RULES, "published_by": manager}
+        )
+        for number, resident in enumerate(residents, start=1):
+            if (house.slug, number) == UNSIGNED:
+                continue
+            RulesSignature.objects.get_or_create(
+                rules=rules, resident=resident, defaults={"typed_name": resident.legal_name}
+            )
