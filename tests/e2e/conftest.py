@@ -9,6 +9,7 @@ saves a full-page picture per step under ``test-artifacts/screenshots/<test name
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -62,16 +63,11 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[BrowserContext]:
-    """A fresh 390x844 touch-screen context. Console errors from any of its pages (CSP violations
-    among them) and uncaught page errors fail the test when it ends."""
-    context = browser.new_context(
-        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
-        device_scale_factor=3,
-        is_mobile=True,
-        has_touch=True,
-    )
+@contextlib.contextmanager
+def _watched_context(browser: Browser, **options) -> Iterator[BrowserContext]:
+    """A fresh context. Console errors from any of its pages (CSP violations among them) and
+    uncaught page errors fail the test when it ends."""
+    context = browser.new_context(**options)
     errors: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
@@ -87,6 +83,26 @@ def phone(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
     if errors:
         pytest.fail("The browser reported errors:\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    """A 390x844 touch screen, as residents use."""
+    with _watched_context(
+        browser,
+        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    ) as context:
+        yield context
+
+
+@pytest.fixture
+def laptop(browser: Browser) -> Iterator[BrowserContext]:
+    """A 1280x800 laptop screen, as managers and staff use."""
+    with _watched_context(browser, viewport={"width": 1280, "height": 800}) as context:
+        yield context
 
 
 @pytest.fixture
