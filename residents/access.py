@@ -80,11 +80,21 @@ def residents_managed_by(user) -> QuerySet[Resident]:
     if not user.is_authenticated:
         return Resident.objects.none()
     latest_house = (
-        Stay.objects.filter(resident=OuterRef("pk")).order_by("-move_in").values("house")[:1]
+        Stay.objects.filter(resident=OuterRef("pk")).order_by("-move_in", "-pk").values("house")[:1]
     )
     return Resident.objects.alias(latest_house=Subquery(latest_house)).filter(
         latest_house__in=houses_managed_by(user).values("pk")
     )
+
+
+def stays_visible_to(user, resident: Resident) -> QuerySet[Stay]:
+    """A resident's stays that the user may see: all of them for staff and for the person
+    themselves; for a manager only those in houses they manage (where someone lived before or
+    after is not theirs to know)."""
+    stays = resident.stays.select_related("house")
+    if is_staff(user) or resident.user_id == user.pk:
+        return stays
+    return stays.filter(house__in=houses_managed_by(user).values("pk"))
 
 
 def access_house(user, slug: str) -> House:

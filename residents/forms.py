@@ -117,21 +117,26 @@ class EmergencyContactForm(forms.Form):
 
 
 class _ContactsBase(forms.BaseFormSet):
+    def _kept(self) -> list[forms.Form]:
+        # A row counts when it holds a contact, whether typed now or shown from the record and
+        # left as it was (has_changed() is False for those); the blank extra row does not.
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("name") and not self._should_delete_form(form)
+        ]
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        kept = [
-            form for form in self.forms if form.has_changed() and not self._should_delete_form(form)
-        ]
-        if not kept:
+        if not self._kept():
             raise forms.ValidationError("Add at least one emergency contact.")
 
     def contacts(self) -> list[dict[str, str]]:
         return [
             {key: form.cleaned_data[key] for key in ("name", "relation", "phone")}
-            for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
+            for form in self._kept()
         ]
 
 

@@ -24,30 +24,46 @@ from residents.models import Stay
 from residents.selectors import search_residents
 from soberhouse import audit
 
+# The database's words for a conflicting stay, and which field each is about.
+_BED_TAKEN = "Someone else has this bed on these dates."
+_DATES_OVERLAP = "These dates overlap another stay of this person."
+
 
 def _add_errors(form, error: ValidationError, *, date_field: str) -> None:
-    """Put a service's refusal beside the field it is about."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return
-    for message in error.messages:
-        field = "bed" if "bed" in message and "bed" in form.fields else date_field
-        form.add_error(field, message)
+    """Put a service's refusal beside the field it is about: a field the form has, the bed for a
+    double-booked bed, the date for overlapping stays; anything else above the form."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, messages_ in by_field.items():
+        for message in messages_:
+            if field in form.fields:
+                form.add_error(field, message)
+            elif message == _BED_TAKEN and "bed" in form.fields:
+                form.add_error("bed", message)
+            elif message == _DATES_OVERLAP and date_field in form.fields:
+                form.add_error(date_field, message)
+            else:
+                form.add_error(None, message)
 
 
 def _latest_stay(resident):
-    return resident.stays.select_related("house").order_by("-move_in").first()
+    # A transfer on the day of moving in leaves two stays with one move-in date; the later row
+    # is the one under way.
+    return resident.stays.select_related("house").order_by("-move_in", "-pk").first()
+
+
+def _record_read(request, resident) -> None:
+    """Every page that shows a resident's record leaves a line in the audit trail."""
+    audit.record(action="resident.view", request=request, obj=resident)
 
 
 @login_required
 def resident_detail(request, pk):
     resident = access.access_resident(request.user, pk)
-    stays = list(resident.stays.select_related("house").order_by("-move_in"))
+    stays = list(access.stays_visible_to(request.user, resident).order_by("-move_in", "-pk"))
     current = next((stay for stay in stays if stay.move_out is None), None)
     today = (current or stays[0]).house.today() if stays else None
     sober = resident.sobriety_date
-    audit.record(action="resident.view", request=request, obj=resident)
+    _record_read(request, resident)
     return render(
         request,
         "residents/resident_detail.html",
@@ -119,6 +135,8 @@ def resident_edit(request, pk):
         )
         messages.success(request, "Saved.")
         return redirect("resident_detail", pk=resident.pk)
+    if request.method == "GET":
+        _record_read(request, resident)
     return render(
         request,
         "residents/resident_edit.html",
@@ -232,6 +250,12 @@ def resident_search(request):
         )
         results = list(search_residents(latest, form.cleaned_data["q"])[:100])
         _attach_latest_stays(results)
+        # Who looked for whom: the names found, not the words typed.
+        audit.record(
+            action="resident.search",
+            request=request,
+            changes={"found": [resident.pk for resident in results]},
+        )
     return render(request, "residents/resident_search.html", {"form": form, "results": results})
 
 

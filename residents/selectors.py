@@ -38,14 +38,15 @@ _UNKNOWN = object()
 
 
 def roster(house: House, *, today: dt.date | None = None, rules=_UNKNOWN) -> list[RosterRow]:
-    """Everyone living in the house today, by name. Two queries, or one more for the current
-    rules unless the caller passes them (``None`` for a house without rules)."""
+    """Everyone living in the house on ``today`` (the house's own date unless given), by name.
+    Two queries, or one more for the current rules unless the caller passes them (``None`` for a
+    house without rules)."""
     today = today or house.today()
     if rules is _UNKNOWN:
         rules = current_rules(house)
     stays = list(
-        Stay.objects.current()
-        .filter(house=house)
+        house.stays.filter(move_in__lte=today)
+        .filter(Q(move_out__isnull=True) | Q(move_out__gt=today))
         .select_related("resident__user")
         .order_by("resident__preferred_name", "resident__legal_name")
     )
@@ -97,7 +98,8 @@ def milestones_soon(rows: list[RosterRow], today: dt.date) -> list[MilestoneSoon
 def arrivals_and_departures(
     house: House, *, today: dt.date, days: int = 14
 ) -> tuple[list[Stay], list[Stay]]:
-    """Stays starting after today, and current stays expected to end, within ``days``."""
+    """Stays starting after today, and current stays ending within ``days``: on their move-out
+    date when one is set, otherwise on the expected one."""
     horizon = today + dt.timedelta(days=days)
     arriving = list(
         house.stays.filter(move_in__gt=today, move_in__lte=horizon)
@@ -110,8 +112,9 @@ def arrivals_and_departures(
             move_in__lte=today,
         )
         .filter(
-            Q(expected_move_out__gte=today, expected_move_out__lte=horizon)
-            | Q(move_out__isnull=False, move_out__lte=horizon)
+            # A settled move-out replaces the expected one, whichever is later.
+            Q(move_out__isnull=True, expected_move_out__gte=today, expected_move_out__lte=horizon)
+            | Q(move_out__lte=horizon)
         )
         .select_related("resident")
         .order_by(Coalesce("move_out", "expected_move_out"))

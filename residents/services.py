@@ -39,6 +39,10 @@ PERSON_FIELDS = (
 def _save_stay(stay: Stay) -> Stay:
     """Check the stay against the database's constraints for a clear message, then save; a race
     that slips between the two still meets the constraint."""
+    if stay.move_out is not None and stay.move_out < stay.move_in:
+        # Checked first: full_clean() would build daterange(move_in, move_out) to test the
+        # exclusion constraints, and PostgreSQL refuses a range that ends before it starts.
+        raise ValidationError({"move_out": "The move-out cannot come before the move-in."})
     stay.full_clean()
     try:
         with transaction.atomic():
@@ -127,7 +131,8 @@ def resident_update(
     contacts: list[dict[str, str]],
     request=None,
 ) -> Resident:
-    before = _person_snapshot(resident)
+    # The stored row, not the object: a ModelForm has already copied the typed values onto it.
+    before = _person_snapshot(Resident.objects.select_for_update().get(pk=resident.pk))
     for field, value in person.items():
         setattr(resident, field, value)
     resident.save()
@@ -150,11 +155,14 @@ def sobriety_date_change(
     *, resident: Resident, new_date: dt.date, reason: str, by: User, request=None
 ) -> SobrietyDateChange:
     """Set a new sobriety date; the earlier one stays in the history with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the date changes; the reason is kept with it."})
     change = SobrietyDateChange.objects.create(
         resident=resident,
         previous_date=resident.sobriety_date,
         new_date=new_date,
-        reason=reason.strip(),
+        reason=reason,
         changed_by=by,
     )
     resident.sobriety_date = new_date
@@ -183,6 +191,10 @@ def resident_discharge(
     own data stays theirs."""
     if stay.move_out is not None:
         raise ValidationError("This stay has already ended.")
+    if move_out < stay.move_in:
+        raise ValidationError(
+            {"move_out": f"The move-out cannot come before the move-in ({stay.move_in:%d %b %Y})."}
+        )
     stay.move_out = move_out
     stay.exit_reason = exit_reason
     stay.exit_notes = exit_notes.strip()
@@ -208,6 +220,8 @@ def resident_transfer(
     request=None,
 ) -> Stay:
     """Move a resident to another house on a date: the old stay ends, a new one begins."""
+    if stay.move_out is not None:
+        raise ValidationError("This stay has already ended.")
     if to_house.pk == stay.house_id:
         raise ValidationError({"to_house": "Choose a different house."})
     if on < stay.move_in:

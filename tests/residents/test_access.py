@@ -67,3 +67,24 @@ def test_the_dashboard_runs_the_same_queries_for_any_number_of_residents(
         with django_assert_num_queries(10):
             response = client.get("/houses/harbor/")
         assert len(response.context["rows"]) >= count
+
+
+def test_a_manager_sees_only_the_stays_in_their_own_houses(
+    client, manager_cedar, resident_harbor, harbor, cedar
+):
+    from residents import services
+
+    stay = resident_harbor.stays.get()
+    services.resident_transfer(stay=stay, to_house=cedar, on=harbor.today(), by=manager_cedar)
+    client.force_login(manager_cedar)
+    stays = client.get(f"/residents/{resident_harbor.pk}/").context["stays"]
+    assert [s.house.slug for s in stays] == ["cedar"]
+
+
+def test_a_search_is_audited_with_who_was_found(client, manager_harbor, resident_harbor):
+    from soberhouse.models import AuditEvent
+
+    client.force_login(manager_harbor)
+    client.get("/residents/", {"q": "Alex"})
+    event = AuditEvent.objects.get(action="resident.search")
+    assert (event.actor, event.changes) == (manager_harbor, {"found": [resident_harbor.pk]})
