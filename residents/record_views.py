@@ -18,6 +18,7 @@ from residents.forms import (
     ReadmitForm,
     SearchForm,
     SobrietyDateForm,
+    StayDatesForm,
     TransferForm,
 )
 from residents.models import Stay
@@ -171,6 +172,31 @@ def resident_discharge(request, pk):
         request,
         "residents/resident_discharge.html",
         {"resident": resident, "stay": stay, "form": form},
+    )
+
+
+@login_required
+def resident_stay_edit(request, pk):
+    resident = access.access_resident(request.user, pk, manage=True)
+    stay = _open_stay_or_404(resident)
+    form = StayDatesForm(
+        request.POST or None,
+        initial={
+            "bed": stay.bed,
+            "move_in": stay.move_in,
+            "expected_move_out": stay.expected_move_out,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stay_update(stay=stay, by=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error, date_field="move_in")
+        else:
+            messages.success(request, "The stay is updated.")
+            return redirect("resident_detail", pk=resident.pk)
+    return render(
+        request, "residents/resident_stay.html", {"resident": resident, "stay": stay, "form": form}
     )
 
 

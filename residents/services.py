@@ -280,3 +280,33 @@ def resident_readmit(
         changes={"house": house.slug, "move_in": move_in.isoformat(), "bed": bed},
     )
     return stay
+
+
+@transaction.atomic
+def stay_update(
+    *,
+    stay: Stay,
+    bed: str,
+    move_in: dt.date,
+    expected_move_out: dt.date | None,
+    by: User,
+    request=None,
+) -> Stay:
+    """Correct a stay that is under way or about to begin: a new room, a corrected move-in date,
+    a new expected move-out."""
+    if stay.move_out is not None:
+        raise ValidationError("This stay has ended; its dates are part of the record.")
+    before = {"bed": stay.bed, "move_in": stay.move_in, "expected_move_out": stay.expected_move_out}
+    stay.bed, stay.move_in, stay.expected_move_out = bed, move_in, expected_move_out
+    _save_stay(stay)
+    audit.record(
+        action="resident.stay_update",
+        actor=by,
+        request=request,
+        obj=stay.resident,
+        changes=audit.diff(
+            before,
+            {"bed": bed, "move_in": move_in, "expected_move_out": expected_move_out},
+        ),
+    )
+    return stay

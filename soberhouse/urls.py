@@ -33,6 +33,7 @@ urlpatterns = [
     path(
         "residents/<int:pk>/discharge/", record_views.resident_discharge, name="resident_discharge"
     ),
+    path("residents/<int:pk>/stay/", record_views.resident_stay_edit, name="resident_stay_edit"),
     path("residents/<int:pk>/transfer/", record_views.resident_transfer, name="resident_transfer"),
     path("residents/<int:pk>/readmit/", record_views.resident_readmit, name="resident_readmit"),
     path(

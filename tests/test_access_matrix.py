@@ -44,6 +44,8 @@ MATRIX = [
     ("get", "/residents/{resident_cedar}/edit/", [LOGIN, 404, 404, 404, 200, 200]),
     ("get", "/residents/{resident_harbor}/discharge/", [LOGIN, 404, 404, 200, 404, 200]),
     ("post", "/residents/{resident_harbor}/discharge/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("get", "/residents/{resident_harbor}/stay/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", "/residents/{resident_harbor}/stay/", [LOGIN, 404, 404, 200, 404, 200]),
     ("get", "/residents/{resident_harbor}/transfer/", [LOGIN, 404, 404, 200, 404, 200]),
     ("get", "/residents/{resident_harbor}/readmit/", [LOGIN, 404, 404, 200, 404, 200]),
     ("get", "/residents/{resident_harbor}/sobriety-date/", [LOGIN, 404, 404, 200, 404, 200]),

@@ -516,3 +516,42 @@ def test_search_keeps_to_the_managers_houses(client, manager_cedar, harbor_peopl
 def test_search_is_for_managers(client, resident_harbor, harbor_people):
     client.force_login(resident_harbor.user)
     assert client.get("/residents/", {"q": "rivera"}).status_code == 404
+
+
+class TestRoomAndDates:
+    def test_a_manager_moves_a_resident_to_another_room(
+        self, client, manager_harbor, resident_harbor
+    ):
+        from soberhouse.models import AuditEvent
+
+        stay = resident_harbor.stays.get()
+        client.force_login(manager_harbor)
+        response = client.post(
+            f"/residents/{resident_harbor.pk}/stay/",
+            {"bed": "Room 4", "move_in": stay.move_in.isoformat(), "expected_move_out": ""},
+        )
+        assert response.status_code == 302
+        stay.refresh_from_db()
+        assert stay.bed == "Room 4"
+        event = AuditEvent.objects.get(action="resident.stay_update")
+        assert event.changes == {"bed": ["", "Room 4"]}
+
+    def test_a_taken_bed_is_explained_beside_the_field(
+        self, client, manager_harbor, resident_harbor, harbor
+    ):
+        from tests.factories import make_resident
+
+        other = make_resident(harbor)
+        other.stays.update(bed="Room 4")
+        stay = resident_harbor.stays.get()
+        client.force_login(manager_harbor)
+        response = client.post(
+            f"/residents/{resident_harbor.pk}/stay/",
+            {"bed": "Room 4", "move_in": stay.move_in.isoformat(), "expected_move_out": ""},
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["bed"] == [
+            "Someone else has this bed on these dates."
+        ]
+        stay.refresh_from_db()
+        assert stay.bed == ""
