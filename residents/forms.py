@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.contrib.auth import password_validation
 
-from residents.models import Invitation, Resident, Stay
+from residents.models import PERSON_FIELDS, Invitation, Resident, Stay
 
 
 class InvitationForm(forms.Form):
@@ -86,15 +86,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Resident
-        fields = [
-            "legal_name",
-            "preferred_name",
-            "pronouns",
-            "phone",
-            "date_of_birth",
-            "sponsor_name",
-            "sponsor_phone",
-        ]
+        fields = PERSON_FIELDS
         widgets = {"date_of_birth": DateInput()}
 
     def __init__(self, *args, today: dt.date, **kwargs):

@@ -62,6 +62,18 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} of {self.house}"
 
 
+# The fields that describe the person (as opposed to their login, recovery dates and choices).
+PERSON_FIELDS = (
+    "legal_name",
+    "preferred_name",
+    "pronouns",
+    "phone",
+    "date_of_birth",
+    "sponsor_name",
+    "sponsor_phone",
+)
+
+
 class Resident(models.Model):
     """A person who lives, or has lived, in a house. Their times in houses are Stays; their login
     is ``user`` (the email address)."""

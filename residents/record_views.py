@@ -21,7 +21,7 @@ from residents.forms import (
     StayDatesForm,
     TransferForm,
 )
-from residents.models import Stay
+from residents.models import PERSON_FIELDS, Stay
 from residents.selectors import search_residents
 from soberhouse import audit
 
@@ -131,7 +131,7 @@ def resident_edit(request, pk):
             resident=resident,
             by=request.user,
             request=request,
-            person={field: person.cleaned_data[field] for field in services.PERSON_FIELDS},
+            person={field: person.cleaned_data[field] for field in PERSON_FIELDS},
             contacts=contacts.contacts(),
         )
         messages.success(request, "Saved.")

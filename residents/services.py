@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from residents.invitations import invitation_create
 from residents.models import (
+    PERSON_FIELDS,
     EmergencyContact,
     House,
     Invitation,
@@ -24,16 +25,6 @@ from residents.models import (
 )
 from soberhouse import audit
 from soberhouse.models import User
-
-PERSON_FIELDS = (
-    "legal_name",
-    "preferred_name",
-    "pronouns",
-    "phone",
-    "date_of_birth",
-    "sponsor_name",
-    "sponsor_phone",
-)
 
 
 def _save_stay(stay: Stay) -> Stay:
@@ -49,6 +40,21 @@ def _save_stay(stay: Stay) -> Stay:
             stay.save()
     except IntegrityError as error:
         raise ValidationError(_conflict_message(error)) from error
+    return stay
+
+
+def _begin_stay(
+    action: str, *, resident: Resident, house: House, by: User, request, **dates
+) -> Stay:
+    """A new stay (admission or re-admission), checked and audited."""
+    stay = _save_stay(Stay(resident=resident, house=house, **dates))
+    audit.record(
+        action=action,
+        actor=by,
+        request=request,
+        obj=resident,
+        changes={"house": house.slug, "move_in": stay.move_in.isoformat(), "bed": stay.bed},
+    )
     return stay
 
 
@@ -95,21 +101,15 @@ def resident_admit(
     user = User.objects.create_user(email, None, full_name=person["legal_name"])
     resident = Resident.objects.create(user=user, sobriety_date=sobriety_date, **person)
     _replace_contacts(resident, contacts)
-    stay = _save_stay(
-        Stay(
-            resident=resident,
-            house=house,
-            bed=bed,
-            move_in=move_in,
-            expected_move_out=expected_move_out,
-        )
-    )
-    audit.record(
-        action="resident.admit",
-        actor=by,
+    stay = _begin_stay(
+        "resident.admit",
+        resident=resident,
+        house=house,
+        bed=bed,
+        move_in=move_in,
+        expected_move_out=expected_move_out,
+        by=by,
         request=request,
-        obj=resident,
-        changes={"house": house.slug, "move_in": move_in.isoformat(), "bed": bed},
     )
     invitation_create(
         house=house,
@@ -263,23 +263,16 @@ def resident_readmit(
     """Welcome a past resident back: a new stay beside the old ones, which are all kept."""
     if resident.stays.open().exists():
         raise ValidationError("This person has a stay that has not ended; discharge it first.")
-    stay = _save_stay(
-        Stay(
-            resident=resident,
-            house=house,
-            bed=bed,
-            move_in=move_in,
-            expected_move_out=expected_move_out,
-        )
-    )
-    audit.record(
-        action="resident.readmit",
-        actor=by,
+    return _begin_stay(
+        "resident.readmit",
+        resident=resident,
+        house=house,
+        bed=bed,
+        move_in=move_in,
+        expected_move_out=expected_move_out,
+        by=by,
         request=request,
-        obj=resident,
-        changes={"house": house.slug, "move_in": move_in.isoformat(), "bed": bed},
     )
-    return stay
 
 
 @transaction.atomic
