@@ -87,6 +87,14 @@ def residents_managed_by(user) -> QuerySet[Resident]:
     )
 
 
+def stays_visible_to_in_bulk(user, residents) -> QuerySet[Stay]:
+    """The stays of several residents that the user may see (the rule of ``stays_visible_to``)."""
+    stays = Stay.objects.filter(resident__in=residents)
+    if is_staff(user):
+        return stays
+    return stays.filter(Q(house__in=houses_managed_by(user).values("pk")) | Q(resident__user=user))
+
+
 def stays_visible_to(user, resident: Resident) -> QuerySet[Stay]:
     """A resident's stays that the user may see: all of them for staff and for the person
     themselves; for a manager only those in houses they manage (where someone lived before or

@@ -232,7 +232,7 @@ def _write_rules(archive: zipfile.ZipFile, resident: Resident) -> None:
         archive.writestr(
             _rules_file(rules),
             f"{rules.house.name}: house rules, version {rules.version}\n"
-            f"Published {rules.published_at.date().isoformat()}. "
+            f"Published {rules.house.today(rules.published_at).isoformat()}. "
             f"Signed {signature.signed_at.isoformat(timespec='seconds')} "
             f'as "{signature.typed_name}".\n\n{rules.text}\n',
         )

@@ -90,6 +90,17 @@ def invitation_create(
     return invitation
 
 
+def invitations_withdraw_for(*, email: str) -> int:
+    """Withdraw the resident invitations still waiting for ``email`` (when their stay ends, the
+    link must not open the house again)."""
+    return Invitation.objects.filter(
+        email__iexact=email,
+        role=Invitation.Role.RESIDENT,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=timezone.now())
+
+
 def invitation_revoke(*, invitation: Invitation, by: User, request=None) -> None:
     with transaction.atomic():
         updated = Invitation.objects.filter(
@@ -137,7 +148,13 @@ def invitation_accept(
                     f"You are living at {elsewhere.house} now. A move between houses is made "
                     "by a manager of both houses or by staff; please ask them."
                 )
-            if not resident.stays.open().exists():
+            if not resident.stays.open().filter(house=invitation.house).exists():
+                if resident.stays.exists():
+                    # Coming back is a re-admission, made by a manager, with its own record.
+                    raise InvitationRefused(
+                        "Your earlier stay has ended. Ask the house manager to welcome you "
+                        "back; they will re-admit you."
+                    )
                 Stay.objects.create(
                     resident=resident, house=invitation.house, move_in=invitation.house.today(now)
                 )

@@ -180,9 +180,13 @@ class StayQuerySet(models.QuerySet):
             move_in__lte=F("local_today"),
         )
 
-    def open(self) -> StayQuerySet:
-        """Stays with no move-out date yet: current ones and those about to begin."""
-        return self.filter(move_out__isnull=True)
+    def open(self, now: dt.datetime | None = None) -> StayQuerySet:
+        """Stays not over yet in each house's own time zone: under way or about to begin, with
+        no move-out date or one still ahead."""
+        today = local_date(F("house__time_zone"), Value(now or timezone.now()))
+        return self.alias(local_today=today).filter(
+            Q(move_out__isnull=True) | Q(move_out__gt=F("local_today"))
+        )
 
 
 class Stay(models.Model):
@@ -246,6 +250,10 @@ class Stay(models.Model):
     def __str__(self) -> str:
         return f"{self.resident} at {self.house} from {self.move_in}"
 
+    def is_over(self, today: dt.date | None = None) -> bool:
+        """Whether the move-out day has come (in the house's zone unless ``today`` is given)."""
+        return self.move_out is not None and self.move_out <= (today or self.house.today())
+
 
 class HouseRules(models.Model):
     """One published version of a house's rules. Residents sign each new version."""
@@ -274,6 +282,8 @@ class RulesSignature(models.Model):
     resident = models.ForeignKey(
         Resident, on_delete=models.PROTECT, related_name="rules_signatures"
     )
+    # Signed during this stay: someone who leaves and comes back signs again.
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="rules_signatures")
     typed_name = models.CharField(max_length=150)
     signed_at = models.DateTimeField(default=timezone.now)
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -281,7 +291,7 @@ class RulesSignature(models.Model):
     class Meta:
         ordering = ["-signed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["rules", "resident"], name="rules_signed_once")
+            models.UniqueConstraint(fields=["rules", "stay"], name="rules_signed_once_per_stay")
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from residents.forms import (
     StayDatesForm,
     TransferForm,
 )
-from residents.models import PERSON_FIELDS, Stay
+from residents.models import PERSON_FIELDS
 from residents.selectors import search_residents
 from soberhouse import audit
 
@@ -61,24 +61,23 @@ def _record_read(request, resident) -> None:
 def resident_detail(request, pk):
     resident = access.access_resident(request.user, pk)
     stays = list(access.stays_visible_to(request.user, resident).order_by("-move_in", "-pk"))
-    current = next((stay for stay in stays if stay.move_out is None), None)
-    today = (current or stays[0]).house.today() if stays else None
-    sober = resident.sobriety_date
+    current = next((stay for stay in stays if not stay.is_over()), None)
+    can_manage = access.residents_managed_by(request.user).filter(pk=pk).exists()
     _record_read(request, resident)
-    return render(
-        request,
-        "residents/resident_detail.html",
-        {
-            "resident": resident,
-            "stays": stays,
-            "current": current,
-            "contacts": resident.emergency_contacts.all(),
-            "sobriety_changes": resident.sobriety_changes.select_related("changed_by"),
-            "days_sober": milestones.days_sober(sober, today) if sober and today else None,
-            "next_milestone": milestones.next_milestone(sober, today) if sober and today else None,
-            "can_manage": access.residents_managed_by(request.user).filter(pk=pk).exists(),
-        },
-    )
+    context = {"resident": resident, "stays": stays, "current": current, "can_manage": can_manage}
+    # A manager whose house the person has left sees their time there, not how they are now.
+    if can_manage or resident.user_id == request.user.pk:
+        today = (current or stays[0]).house.today() if stays else None
+        sober = resident.sobriety_date
+        context.update(
+            full_record=True,
+            house_zone=(current or stays[0]).house.time_zone if stays else "UTC",
+            contacts=resident.emergency_contacts.all(),
+            sobriety_changes=resident.sobriety_changes.select_related("changed_by"),
+            days_sober=milestones.days_sober(sober, today) if sober and today else None,
+            next_milestone=milestones.next_milestone(sober, today) if sober and today else None,
+        )
+    return render(request, "residents/resident_detail.html", context)
 
 
 @access.manager_required
@@ -275,7 +274,7 @@ def resident_search(request):
             access.residents_visible_to(request.user).select_related("user").order_by("legal_name")
         )
         results = list(search_residents(latest, form.cleaned_data["q"])[:100])
-        _attach_latest_stays(results)
+        _attach_latest_stays(request.user, results)
         # Who looked for whom: the names found, not the words typed.
         audit.record(
             action="resident.search",
@@ -285,12 +284,13 @@ def resident_search(request):
     return render(request, "residents/resident_search.html", {"form": form, "results": results})
 
 
-def _attach_latest_stays(residents) -> None:
+def _attach_latest_stays(user, residents) -> None:
+    """Each resident's latest stay among those the user may see."""
     latest = {}
     for stay in (
-        Stay.objects.filter(resident__in=residents)
+        access.stays_visible_to_in_bulk(user, residents)
         .select_related("house")
-        .order_by("resident", "-move_in")
+        .order_by("resident", "-move_in", "-pk")
     ):
         latest.setdefault(stay.resident_id, stay)
     for resident in residents:

@@ -92,7 +92,8 @@ def rules_sign(
     returns the first signature unchanged."""
     house = rules.house
     _lock_house(house)
-    if not Stay.objects.current().filter(resident=resident, house=house).exists():
+    stay = Stay.objects.current().filter(resident=resident, house=house).first()
+    if stay is None:
         raise ValidationError(f"Only people living at {house.name} now can sign its rules.")
     current = current_rules(house)
     if current is None or current.pk != rules.pk:
@@ -104,8 +105,12 @@ def rules_sign(
     # race to the unique constraint.
     signature, created = RulesSignature.objects.get_or_create(
         rules=rules,
-        resident=resident,
-        defaults={"typed_name": " ".join(typed_name.split()), "ip": audit.client_ip(request)},
+        stay=stay,
+        defaults={
+            "resident": resident,
+            "typed_name": " ".join(typed_name.split()),
+            "ip": audit.client_ip(request),
+        },
     )
     if created:
         audit.record(
@@ -124,7 +129,10 @@ def unsigned_residents(house: House, rules: HouseRules | None) -> QuerySet[Resid
     if rules is None:
         return Resident.objects.none()
     lives_here = Stay.objects.current().filter(house=house, resident=OuterRef("pk"))
-    signed = RulesSignature.objects.filter(rules=rules, resident=OuterRef("pk"))
+    # Signed during the stay under way: a signature from an earlier stay does not count.
+    signed = RulesSignature.objects.filter(
+        rules=rules, resident=OuterRef("pk"), stay__in=Stay.objects.current().filter(house=house)
+    )
     return (
         Resident.objects.filter(Exists(lives_here))
         .exclude(Exists(signed))

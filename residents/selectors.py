@@ -50,12 +50,12 @@ def roster(house: House, *, today: dt.date | None = None, rules=_UNKNOWN) -> lis
         .select_related("resident__user")
         .order_by("resident__preferred_name", "resident__legal_name")
     )
-    signed: set[int] = set()
+    signed: set[int] = set()  # stays during which the current rules were signed
     if rules is not None:
         signed = set(
             RulesSignature.objects.filter(
-                rules=rules, resident__in=[stay.resident_id for stay in stays]
-            ).values_list("resident_id", flat=True)
+                rules=rules, stay__in=[stay.pk for stay in stays]
+            ).values_list("stay_id", flat=True)
         )
     rows = []
     for stay in stays:
@@ -70,7 +70,7 @@ def roster(house: House, *, today: dt.date | None = None, rules=_UNKNOWN) -> lis
                 next_milestone=(
                     milestones.next_milestone(sober_since, today) if sober_since else None
                 ),
-                signed_current_rules=None if rules is None else resident.pk in signed,
+                signed_current_rules=None if rules is None else stay.pk in signed,
             )
         )
     return sorted(rows, key=lambda row: row.name.casefold())

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from residents.invitations import invitation_create
+from residents.invitations import invitation_create, invitations_withdraw_for
 from residents.models import (
     PERSON_FIELDS,
     EmergencyContact,
@@ -188,8 +188,8 @@ def resident_discharge(
     request=None,
 ) -> Stay:
     """End a stay. From the move-out date the person no longer reaches the house's pages; their
-    own data stays theirs."""
-    if stay.move_out is not None:
+    own data stays theirs. A move-out date still ahead may be changed."""
+    if stay.is_over():
         raise ValidationError("This stay has already ended.")
     if move_out < stay.move_in:
         raise ValidationError(
@@ -198,6 +198,7 @@ def resident_discharge(
     stay.move_out = move_out
     stay.exit_reason = exit_reason
     stay.exit_notes = exit_notes.strip()
+    invitations_withdraw_for(email=stay.resident.user.email)
     _save_stay(stay)
     audit.record(
         action="resident.discharge",
@@ -220,12 +221,13 @@ def resident_transfer(
     request=None,
 ) -> Stay:
     """Move a resident to another house on a date: the old stay ends, a new one begins."""
-    if stay.move_out is not None:
+    if stay.is_over():
         raise ValidationError("This stay has already ended.")
     if to_house.pk == stay.house_id:
         raise ValidationError({"to_house": "Choose a different house."})
     if on < stay.move_in:
         raise ValidationError({"on": "The transfer cannot come before the move-in date."})
+    invitations_withdraw_for(email=stay.resident.user.email)
     stay.move_out = on
     stay.exit_reason = Stay.ExitReason.TRANSFERRED
     stay.exit_notes = f"Transferred to {to_house.name}."
@@ -287,7 +289,7 @@ def stay_update(
 ) -> Stay:
     """Correct a stay that is under way or about to begin: a new room, a corrected move-in date,
     a new expected move-out."""
-    if stay.move_out is not None:
+    if stay.is_over():
         raise ValidationError("This stay has ended; its dates are part of the record.")
     before = {"bed": stay.bed, "move_in": stay.move_in, "expected_move_out": stay.expected_move_out}
     stay.bed, stay.move_in, stay.expected_move_out = bed, move_in, expected_move_out

@@ -65,9 +65,7 @@ def today(request):
                 milestones.next_milestone(sober_since, house_today) if sober_since else None
             ),
             "rules_to_sign": (
-                rules
-                if rules and not rules.signatures.filter(resident=stay.resident).exists()
-                else None
+                rules if rules and not rules.signatures.filter(stay=stay).exists() else None
             ),
         },
     )

@@ -88,3 +88,38 @@ def test_a_search_is_audited_with_who_was_found(client, manager_harbor, resident
     client.get("/residents/", {"q": "Alex"})
     event = AuditEvent.objects.get(action="resident.search")
     assert (event.actor, event.changes) == (manager_harbor, {"found": [resident_harbor.pk]})
+
+
+def test_a_former_manager_sees_the_time_in_their_house_not_how_the_person_is_now(
+    client, staff, manager_harbor, resident_harbor, harbor, cedar
+):
+    from residents import services
+
+    services.resident_transfer(
+        stay=resident_harbor.stays.get(), to_house=cedar, on=harbor.today(), by=staff
+    )
+    services.sobriety_date_change(
+        resident=resident_harbor, new_date=cedar.today(), reason="Started again.", by=staff
+    )
+    client.force_login(manager_harbor)
+    response = client.get(f"/residents/{resident_harbor.pk}/")
+    assert response.status_code == 200
+    assert "full_record" not in response.context
+    page = response.content.decode()
+    assert "Started again." not in page
+    assert "Days sober" not in page
+    assert "no longer lives in one of your houses" in page
+
+
+def test_a_past_residents_house_now_is_not_shown_in_a_former_managers_search(
+    client, staff, manager_harbor, resident_harbor, harbor, cedar
+):
+    from residents import services
+
+    services.resident_transfer(
+        stay=resident_harbor.stays.get(), to_house=cedar, on=harbor.today(), by=staff
+    )
+    client.force_login(manager_harbor)
+    page = client.get("/residents/", {"q": "Alex"}).content.decode()
+    assert "Harbor House" in page
+    assert "Cedar House" not in page

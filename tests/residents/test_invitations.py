@@ -176,3 +176,41 @@ def test_nobody_can_sign_up_without_an_invitation(client, db):
 def test_sign_in_by_code_creates_no_account(client, db):
     client.post("/accounts/login/code/", {"email": "stranger@example.test"})
     assert not User.objects.filter(email="stranger@example.test").exists()
+
+
+def test_an_old_link_cannot_move_a_discharged_person_back_in(client, manager_harbor, harbor):
+    from residents import services
+
+    with_stay = services.resident_admit(
+        house=harbor,
+        by=manager_harbor,
+        email="gone@example.test",
+        person={"legal_name": "Gone Person"},
+        sobriety_date=None,
+        contacts=[{"name": "Kin", "relation": "Sibling", "phone": "+1 555 0100"}],
+        move_in=harbor.today(),
+    )
+    invitation = Invitation.objects.get(email="gone@example.test")
+    services.resident_discharge(
+        stay=with_stay, move_out=harbor.today(), exit_reason="moved_on", by=manager_harbor
+    )
+    response = client.get(f"/invite/{invitation_token(invitation)}/")
+    assert "withdrawn" in response.content.decode()
+    assert Stay.objects.filter(resident__user__email="gone@example.test").count() == 1
+
+
+def test_a_past_resident_is_welcomed_back_by_a_manager_not_by_a_link(
+    client, manager_harbor, staff, resident_harbor, harbor
+):
+    Stay.objects.filter(resident=resident_harbor).update(
+        move_out=harbor.today(), exit_reason="completed"
+    )
+    resident_harbor.user.set_unusable_password()
+    resident_harbor.user.save()
+    invitation = invitation_create(
+        house=harbor, email=resident_harbor.user.email, role=Invitation.Role.RESIDENT, by=staff
+    )
+    response = _accept(client, invitation)
+    assert response.status_code == 410
+    assert "welcome you back" in response.content.decode()
+    assert resident_harbor.stays.count() == 1

@@ -85,6 +85,7 @@ def history(harbor, cedar, resident_harbor, resident_cedar, manager_harbor, mana
     RulesSignature.objects.create(
         rules=rules,
         resident=alex,
+        stay=alex.stays.first(),
         typed_name="Alex Harbor",
         signed_at=dt.datetime(2026, 7, 1, 18, 30, tzinfo=dt.UTC),
         ip="203.0.113.7",
@@ -97,7 +98,12 @@ def history(harbor, cedar, resident_harbor, resident_cedar, manager_harbor, mana
     cedar_rules = HouseRules.objects.create(
         house=cedar, version=1, text="Cedar's own rules.", published_by=manager_cedar
     )
-    RulesSignature.objects.create(rules=cedar_rules, resident=resident_cedar, typed_name="Blair")
+    RulesSignature.objects.create(
+        rules=cedar_rules,
+        resident=resident_cedar,
+        stay=resident_cedar.stays.first(),
+        typed_name="Blair",
+    )
 
     audit.record(action="resident.view", actor=alex.user, obj=alex)
     audit.record(action="resident.update", actor=manager_harbor, obj=alex, changes={"a": 1})

@@ -48,7 +48,9 @@ def _fill(house, count: int, *, signed: HouseRules | None = None) -> None:
     for index in range(count):
         resident = make_resident(house, move_in=TODAY - dt.timedelta(days=index + 1))
         if signed is not None and index % 2:
-            RulesSignature.objects.create(rules=signed, resident=resident, typed_name="x")
+            RulesSignature.objects.create(
+                rules=signed, resident=resident, stay=resident.stays.first(), typed_name="x"
+            )
 
 
 # The roster
@@ -59,7 +61,9 @@ def test_the_roster_shows_each_residents_row(wednesday, harbor, manager_harbor):
     ana = _resident(harbor, "Ana Signed", sober=D(2026, 11, 1), move_in=D(2026, 11, 5))
     bo = _resident(harbor, "Bo Unsigned", sober=D(2025, 11, 26), move_in=D(2026, 6, 1))
     _resident(harbor, "Cy Unrecorded", sober=None, move_in=TODAY)
-    RulesSignature.objects.create(rules=rules, resident=ana, typed_name="Ana Signed")
+    RulesSignature.objects.create(
+        rules=rules, resident=ana, stay=ana.stays.first(), typed_name="Ana Signed"
+    )
 
     rows = {row.name: row for row in roster(harbor)}
 
@@ -108,7 +112,9 @@ def test_the_dashboard_shows_the_roster(wednesday, client, harbor, manager_harbo
     rules = rules_publish(house=harbor, text="Be kind.", by=manager_harbor)
     ana = _resident(harbor, "Ana Signed", sober=D(2026, 11, 1), bed="Room 1")
     _resident(harbor, "Bo Unsigned", sober=D(2025, 11, 26))
-    RulesSignature.objects.create(rules=rules, resident=ana, typed_name="Ana Signed")
+    RulesSignature.objects.create(
+        rules=rules, resident=ana, stay=ana.stays.first(), typed_name="Ana Signed"
+    )
     client.force_login(manager_harbor)
 
     response = client.get("/houses/harbor/")

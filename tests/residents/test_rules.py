@@ -426,3 +426,26 @@ def test_a_signature_dates_in_the_houses_own_zone(client, harbor_rules, resident
     client.force_login(resident_harbor.user)
 
     assert b"You signed version 1 on 1 June 2026" in client.get("/rules/").content
+
+
+def test_a_resident_welcomed_back_signs_the_rules_again(resident_harbor, manager_harbor, harbor):
+    from residents import services
+    from residents.selectors import roster
+
+    rules = rules_publish(house=harbor, text="Be kind.", by=manager_harbor)
+    rules_sign(rules=rules, resident=resident_harbor, typed_name="Alex Harbor")
+    first = resident_harbor.stays.get()
+    Stay.objects.filter(pk=first.pk).update(
+        move_in=harbor.today() - dt.timedelta(days=60),
+        move_out=harbor.today() - dt.timedelta(days=10),
+        exit_reason="moved_on",
+    )
+    services.resident_readmit(
+        resident=resident_harbor, house=harbor, move_in=harbor.today(), by=manager_harbor
+    )
+    (row,) = roster(harbor)
+    assert row.signed_current_rules is False
+    rules_sign(rules=rules, resident=resident_harbor, typed_name="Alex Harbor")
+    (row,) = roster(harbor)
+    assert row.signed_current_rules is True
+    assert resident_harbor.rules_signatures.count() == 2

@@ -165,13 +165,22 @@ def test_admitting_into_a_taken_bed_is_refused_in_words(harbor, manager_harbor):
     assert not Invitation.objects.exists()
 
 
+def test_readmitting_while_a_stay_is_not_over_is_refused(harbor, cedar, manager_harbor):
+    person = _person()
+    _stay(person, harbor, D(2026, 1, 1), harbor.today() + dt.timedelta(days=5)).save()
+    with pytest.raises(ValidationError, match="has not ended"):
+        services.resident_readmit(
+            resident=person, house=cedar, move_in=harbor.today(), by=manager_harbor
+        )
+
+
 def test_readmitting_over_another_stay_is_refused_in_words(harbor, cedar, manager_harbor):
     person = _person()
-    _stay(person, harbor, D(2026, 1, 1), D(2026, 12, 1)).save()
+    _stay(person, harbor, D(2026, 1, 1), D(2026, 3, 1)).save()
 
     with pytest.raises(ValidationError) as refused:
         services.resident_readmit(
-            resident=person, house=cedar, move_in=D(2026, 11, 1), by=manager_harbor
+            resident=person, house=cedar, move_in=D(2026, 2, 1), by=manager_harbor
         )
 
     assert refused.value.messages == [DATES_OVERLAP]

@@ -211,6 +211,9 @@ class Command(BaseCommand):
         for number, resident in enumerate(residents, start=1):
             if (house.slug, number) == UNSIGNED:
                 continue
+            stay = resident.stays.order_by("-move_in").first()
             RulesSignature.objects.get_or_create(
-                rules=rules, resident=resident, defaults={"typed_name": resident.legal_name}
+                rules=rules,
+                stay=stay,
+                defaults={"resident": resident, "typed_name": resident.legal_name},
             )

@@ -1,0 +1,164 @@
+"""Writes about chores: done, undo, checks, redos, swaps, and marking what was missed.
+
+Each change that one person makes to another's day is in the audit trail; the status changes
+are conditional updates, so two taps (or a tap and the missed-chores task) cannot both win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from chores.models import Assignment, Chore, HouseChoreSettings, Swap
+from residents.models import Resident
+from soberhouse import audit
+from soberhouse.models import User
+
+UNDO_MINUTES = 5
+OPEN = [Assignment.Status.TO_DO, Assignment.Status.REDO]
+
+
+def chore_settings(house) -> HouseChoreSettings:
+    settings, _ = HouseChoreSettings.objects.get_or_create(house=house)
+    return settings
+
+
+def _claim(assignment: Assignment, *, allowed: list[str], **changes) -> bool:
+    """Move the assignment on only if it is still in one of ``allowed`` states."""
+    updated = Assignment.objects.filter(pk=assignment.pk, status__in=allowed).update(**changes)
+    if updated:
+        assignment.refresh_from_db()
+    return bool(updated)
+
+
+def chore_mark_done(*, assignment: Assignment, by: Resident, note: str = "", at=None) -> None:
+    """The resident ticks their chore done. Done late still counts as done."""
+    if assignment.resident_id != by.pk:
+        raise ValidationError("Only the person this chore is for can tick it done.")
+    if not _claim(
+        assignment,
+        allowed=[*OPEN, Assignment.Status.MISSED],
+        status=Assignment.Status.DONE,
+        done_at=at or timezone.now(),
+        note=note.strip()[:280],
+    ):
+        raise ValidationError("This chore is already done.")
+
+
+def chore_undo(*, assignment: Assignment, by: Resident, at=None) -> None:
+    """Undo a tick made by mistake, within a few minutes and before anyone checked it."""
+    now = at or timezone.now()
+    if assignment.resident_id != by.pk:
+        raise ValidationError("Only the person this chore is for can undo it.")
+    if assignment.done_at is None or now - assignment.done_at > dt.timedelta(minutes=UNDO_MINUTES):
+        raise ValidationError(f"A tick can be undone for {UNDO_MINUTES} minutes only.")
+    back_to = Assignment.Status.REDO if assignment.redo_count else Assignment.Status.TO_DO
+    if not _claim(
+        assignment, allowed=[Assignment.Status.DONE], status=back_to, done_at=None, note=""
+    ):
+        raise ValidationError("This chore has been checked already.")
+
+
+def can_check(user: User, assignment: Assignment, *, is_manager: bool) -> bool:
+    """Who checks a chore: the one its checker names, never the person who did it."""
+    checker = assignment.chore.checker
+    resident = getattr(user, "resident", None)
+    if resident is not None and resident.pk == assignment.resident_id:
+        return False
+    if checker == Chore.Checker.NOBODY:
+        return False
+    if is_manager:
+        return True
+    if checker == Chore.Checker.COORDINATOR:
+        settings = chore_settings(assignment.house)
+        return resident is not None and settings.coordinator_id == resident.pk
+    return checker == Chore.Checker.ANY_RESIDENT and resident is not None
+
+
+@transaction.atomic
+def chore_check(
+    *, assignment: Assignment, by: User, approved: bool, note: str = "", request=None
+) -> None:
+    """Mark a done chore checked, or send it back as needing a redo with a note."""
+    if approved:
+        changed = _claim(
+            assignment,
+            allowed=[Assignment.Status.DONE],
+            status=Assignment.Status.CHECKED,
+            checked_by=by,
+            checked_at=timezone.now(),
+            check_note=note.strip()[:280],
+        )
+    else:
+        if not note.strip():
+            raise ValidationError({"note": "Say what needs doing again, kindly."})
+        changed = _claim(
+            assignment,
+            allowed=[Assignment.Status.DONE],
+            status=Assignment.Status.REDO,
+            checked_by=by,
+            checked_at=timezone.now(),
+            check_note=note.strip()[:280],
+            done_at=None,
+            redo_count=F("redo_count") + 1,
+        )
+    if not changed:
+        raise ValidationError("This chore is not waiting for a check.")
+    audit.record(
+        action="chore.checked" if approved else "chore.redo",
+        actor=by,
+        request=request,
+        obj=assignment,
+        changes={"resident": assignment.resident_id},
+    )
+
+
+def chores_mark_missed(*, now=None) -> int:
+    """Mark every open chore past its due time plus its house's grace period as missed. Safe to
+    run twice or in two workers at once: one conditional UPDATE per house. (Every house with
+    assignments has settings: generating assignments creates them.)"""
+    now = now or timezone.now()
+    missed = 0
+    for settings in HouseChoreSettings.objects.all():
+        missed += Assignment.objects.filter(
+            house_id=settings.house_id,
+            status__in=OPEN,
+            due_at__lt=now - dt.timedelta(minutes=settings.grace_minutes),
+        ).update(status=Assignment.Status.MISSED)
+    return missed
+
+
+@transaction.atomic
+def swap_ask(*, assignment: Assignment, by: Resident, of: Resident, message: str = "") -> Swap:
+    if assignment.resident_id != by.pk:
+        raise ValidationError("You can ask for a swap of your own chores only.")
+    if of.pk == by.pk:
+        raise ValidationError({"asked_of": "Ask someone else."})
+    if assignment.status not in OPEN:
+        raise ValidationError("Only a chore still to do can be swapped.")
+    if Swap.objects.filter(assignment=assignment, status=Swap.Status.ASKED).exists():
+        raise ValidationError("You have already asked someone to take this chore.")
+    return Swap.objects.create(assignment=assignment, asked_by=by, asked_of=of, message=message)
+
+
+@transaction.atomic
+def swap_answer(*, swap: Swap, by: Resident, accept: bool) -> None:
+    if swap.asked_of_id != by.pk:
+        raise ValidationError("This request was for someone else.")
+    updated = Swap.objects.filter(pk=swap.pk, status=Swap.Status.ASKED).update(
+        status=Swap.Status.ACCEPTED if accept else Swap.Status.DECLINED,
+        decided_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError("This request has already been answered or withdrawn.")
+    if accept:
+        moved = Assignment.objects.filter(
+            pk=swap.assignment_id, resident=swap.asked_by, status__in=OPEN
+        ).update(resident=by, pinned=True)
+        if not moved:
+            raise ValidationError("This chore is no longer open to swap.")
+    swap.refresh_from_db()
