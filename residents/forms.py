@@ -132,8 +132,9 @@ class _ContactsBase(forms.BaseFormSet):
         ]
 
 
+# Two rows free: a second contact can be given at admission without a round trip.
 EmergencyContactFormSet = forms.formset_factory(
-    EmergencyContactForm, formset=_ContactsBase, extra=1, can_delete=True, max_num=6
+    EmergencyContactForm, formset=_ContactsBase, extra=2, can_delete=True, max_num=6
 )
 
 

@@ -17,6 +17,7 @@ from residents import access
 from residents.me_forms import PreferencesForm
 from residents.models import Resident, Stay
 from soberhouse import audit
+from soberhouse.forms import posted
 
 PREFERENCE_FIELDS = tuple(PreferencesForm.Meta.fields)
 
@@ -31,7 +32,7 @@ def me(request):
     # A ModelForm writes the posted values onto its instance while validating: take the
     # snapshot first.
     before = _preferences(resident)
-    form = PreferencesForm(request.POST or None, instance=resident)
+    form = PreferencesForm(posted(request), instance=resident)
     if request.method == "POST" and form.is_valid():
         changed = _preferences_save(form=form, before=before, request=request)
         messages.success(request, "Your preferences are saved." if changed else "Nothing changed.")

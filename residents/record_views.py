@@ -24,6 +24,7 @@ from residents.forms import (
 from residents.models import PERSON_FIELDS
 from residents.selectors import search_residents
 from soberhouse import audit
+from soberhouse.forms import posted
 
 # The database's words for a conflicting stay, and which field each is about.
 _BED_TAKEN = "Someone else has this bed on these dates."
@@ -57,6 +58,15 @@ def _record_read(request, resident) -> None:
     audit.record(action="resident.view", request=request, obj=resident)
 
 
+def _resident_to_manage(request, pk):
+    """The resident a manager is about to change, or 404. Opening the page is a read of their
+    record, so it goes into the audit trail; the change itself is recorded by its service."""
+    resident = access.access_resident(request.user, pk, manage=True)
+    if request.method == "GET":
+        _record_read(request, resident)
+    return resident
+
+
 @login_required
 def resident_detail(request, pk):
     resident = access.access_resident(request.user, pk)
@@ -84,7 +94,7 @@ def resident_detail(request, pk):
 def resident_admit(request, slug):
     house = access.access_house(request.user, slug)
     today = house.today()
-    data = request.POST or None
+    data = posted(request)
     person = PersonForm(data, today=today, prefix="person")
     stay = AdmitForm(data, today=today, prefix="stay")
     contacts = EmergencyContactFormSet(data, prefix="contacts")
@@ -118,10 +128,10 @@ def resident_admit(request, slug):
 
 @login_required
 def resident_edit(request, pk):
-    resident = access.access_resident(request.user, pk, manage=True)
+    resident = _resident_to_manage(request, pk)
     latest = _latest_stay(resident)
     today = latest.house.today() if latest else None
-    data = request.POST or None
+    data = posted(request)
     person = PersonForm(data, instance=resident, today=today or _utc_today(), prefix="person")
     initial = list(resident.emergency_contacts.values("name", "relation", "phone"))
     contacts = EmergencyContactFormSet(data, initial=initial, prefix="contacts")
@@ -135,8 +145,6 @@ def resident_edit(request, pk):
         )
         messages.success(request, "Saved.")
         return redirect("resident_detail", pk=resident.pk)
-    if request.method == "GET":
-        _record_read(request, resident)
     return render(
         request,
         "residents/resident_edit.html",
@@ -154,9 +162,9 @@ def _open_stay_or_404(resident):
 
 @login_required
 def resident_discharge(request, pk):
-    resident = access.access_resident(request.user, pk, manage=True)
+    resident = _resident_to_manage(request, pk)
     stay = _open_stay_or_404(resident)
-    form = DischargeForm(request.POST or None, stay=stay)
+    form = DischargeForm(posted(request), stay=stay)
     if request.method == "POST" and form.is_valid():
         try:
             services.resident_discharge(
@@ -176,10 +184,10 @@ def resident_discharge(request, pk):
 
 @login_required
 def resident_stay_edit(request, pk):
-    resident = access.access_resident(request.user, pk, manage=True)
+    resident = _resident_to_manage(request, pk)
     stay = _open_stay_or_404(resident)
     form = StayDatesForm(
-        request.POST or None,
+        posted(request),
         initial={
             "bed": stay.bed,
             "move_in": stay.move_in,
@@ -201,11 +209,11 @@ def resident_stay_edit(request, pk):
 
 @login_required
 def resident_transfer(request, pk):
-    resident = access.access_resident(request.user, pk, manage=True)
+    resident = _resident_to_manage(request, pk)
     stay = _open_stay_or_404(resident)
     # A manager of both houses, or staff: the target must be one the user manages too.
     houses = access.houses_managed_by(request.user).exclude(pk=stay.house_id).order_by("name")
-    form = TransferForm(request.POST or None, houses=houses, today=stay.house.today())
+    form = TransferForm(posted(request), houses=houses, today=stay.house.today())
     if request.method == "POST" and form.is_valid():
         try:
             new_stay = services.resident_transfer(
@@ -227,9 +235,9 @@ def resident_transfer(request, pk):
 
 @login_required
 def resident_readmit(request, pk):
-    resident = access.access_resident(request.user, pk, manage=True)
+    resident = _resident_to_manage(request, pk)
     houses = access.houses_managed_by(request.user).order_by("name")
-    form = ReadmitForm(request.POST or None, houses=houses)
+    form = ReadmitForm(posted(request), houses=houses)
     if request.method == "GET":
         latest = _latest_stay(resident)
         if latest:
@@ -251,11 +259,9 @@ def resident_readmit(request, pk):
 
 @login_required
 def resident_sobriety_date(request, pk):
-    resident = access.access_resident(request.user, pk, manage=True)
+    resident = _resident_to_manage(request, pk)
     latest = _latest_stay(resident)
-    form = SobrietyDateForm(
-        request.POST or None, today=latest.house.today() if latest else _utc_today()
-    )
+    form = SobrietyDateForm(posted(request), today=latest.house.today() if latest else _utc_today())
     if request.method == "POST" and form.is_valid():
         services.sobriety_date_change(
             resident=resident, by=request.user, request=request, **form.cleaned_data

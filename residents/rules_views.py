@@ -11,6 +11,7 @@ from residents import access
 from residents import rules as house_rules
 from residents.models import Resident, Stay
 from residents.selectors import current_rules
+from soberhouse.forms import posted
 
 
 class RulesForm(forms.Form):
@@ -55,7 +56,7 @@ def rules_manage(request, slug):
     house = access.access_house(request.user, slug)
     versions = list(house.rules_versions.select_related("published_by").order_by("-version"))
     current = versions[0] if versions else None
-    form = RulesForm(request.POST or None, initial={"text": current.text if current else ""})
+    form = RulesForm(posted(request), initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         try:
             rules = house_rules.rules_publish(
@@ -96,7 +97,7 @@ def rules_sign(request):
     form = None
     if current is not None and signed_now is None:
         form = SignForm(
-            request.POST or None, resident=stay.resident, initial={"version": current.version}
+            posted(request), resident=stay.resident, initial={"version": current.version}
         )
     if request.method == "POST" and form is not None and form.is_valid():
         if form.cleaned_data["version"] != current.version:

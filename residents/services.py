@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from residents.invitations import invitation_create, invitations_withdraw_for
 from residents.models import (
@@ -43,10 +44,26 @@ def _save_stay(stay: Stay) -> Stay:
     return stay
 
 
+def _check_a_bed_is_free(house: House, day: dt.date) -> None:
+    """Refuse a stay that would start with every bed taken. The house row is locked so that two
+    admissions at once cannot both take the last bed."""
+    House.objects.select_for_update().filter(pk=house.pk).first()
+    taken = (
+        house.stays.filter(move_in__lte=day)
+        .filter(Q(move_out__isnull=True) | Q(move_out__gt=day))
+        .count()
+    )
+    if taken >= house.beds:
+        raise ValidationError(
+            {"move_in": f"All {house.beds} beds at {house.name} are taken on {day:%d %b %Y}."}
+        )
+
+
 def _begin_stay(
     action: str, *, resident: Resident, house: House, by: User, request, **dates
 ) -> Stay:
     """A new stay (admission or re-admission), checked and audited."""
+    _check_a_bed_is_free(house, dates["move_in"])
     stay = _save_stay(Stay(resident=resident, house=house, **dates))
     audit.record(
         action=action,
@@ -227,6 +244,7 @@ def resident_transfer(
         raise ValidationError({"to_house": "Choose a different house."})
     if on < stay.move_in:
         raise ValidationError({"on": "The transfer cannot come before the move-in date."})
+    _check_a_bed_is_free(to_house, on)
     invitations_withdraw_for(email=stay.resident.user.email)
     stay.move_out = on
     stay.exit_reason = Stay.ExitReason.TRANSFERRED

@@ -26,6 +26,7 @@ from residents.selectors import (
     roster,
 )
 from soberhouse import audit
+from soberhouse.forms import posted
 from soberhouse.models import User
 
 
@@ -106,7 +107,7 @@ def house_dashboard(request, slug):
 def invitation_new(request, slug):
     house = access.access_house(request.user, slug)
     can_invite_managers = access.roles(request).is_staff
-    form = InvitationForm(request.POST or None, can_invite_managers=can_invite_managers)
+    form = InvitationForm(posted(request), can_invite_managers=can_invite_managers)
     if request.method == "POST" and form.is_valid():
         invitation = invitation_create(
             house=house, by=request.user, request=request, **form.cleaned_data
@@ -143,7 +144,7 @@ def invitation_accept_view(request, token):
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if existing is not None and existing.has_usable_password():
         return _accept_as_existing_user(request, invitation, existing)
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    form = AcceptInvitationForm(posted(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(

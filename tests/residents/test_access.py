@@ -123,3 +123,17 @@ def test_a_past_residents_house_now_is_not_shown_in_a_former_managers_search(
     page = client.get("/residents/", {"q": "Alex"}).content.decode()
     assert "Harbor House" in page
     assert "Cedar House" not in page
+
+
+@pytest.mark.parametrize(
+    "page", ["edit", "stay", "discharge", "transfer", "readmit", "sobriety-date"]
+)
+def test_opening_a_page_that_shows_the_record_is_a_read_in_the_audit_trail(
+    client, manager_harbor, resident_harbor, page
+):
+    from soberhouse.models import AuditEvent
+
+    client.force_login(manager_harbor)
+    assert client.get(f"/residents/{resident_harbor.pk}/{page}/").status_code == 200
+    event = AuditEvent.objects.get(action="resident.view")
+    assert (event.actor, event.object_id) == (manager_harbor, str(resident_harbor.pk))

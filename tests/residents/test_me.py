@@ -147,3 +147,11 @@ def test_a_discharged_resident_loses_the_directory(client, harbor, resident_harb
     )
     client.force_login(resident_harbor.user)
     assert client.get("/directory/").status_code == 404
+
+
+def test_unticking_every_box_is_saved(client, resident_harbor):
+    client.force_login(resident_harbor.user)
+    response = client.post("/me/", {})
+    assert response.status_code == 302
+    resident_harbor.refresh_from_db()
+    assert (resident_harbor.share_milestones, resident_harbor.share_phone) == (False, False)

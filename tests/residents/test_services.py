@@ -506,3 +506,25 @@ def test_update_diffs_against_the_stored_record_even_if_the_object_was_changed_f
 
     updated = AuditEvent.objects.get(action="resident.update")
     assert updated.changes["preferred_name"] == ["", "Lex"]
+
+
+def test_an_admission_with_every_bed_taken_is_refused(harbor, manager_harbor):
+    from tests.factories import make_resident
+
+    harbor.beds = 2
+    harbor.save()
+    make_resident(harbor)
+    make_resident(harbor)
+    with pytest.raises(ValidationError) as refused:
+        services.resident_admit(
+            house=harbor,
+            by=manager_harbor,
+            email="one.more@example.test",
+            person={"legal_name": "One More"},
+            sobriety_date=None,
+            contacts=[],
+            move_in=harbor.today(),
+        )
+    assert refused.value.message_dict == {
+        "move_in": [f"All 2 beds at Harbor House are taken on {harbor.today():%d %b %Y}."]
+    }
