@@ -150,3 +150,19 @@ def search_residents(residents: QuerySet[Resident], query: str) -> QuerySet[Resi
         | Q(preferred_name__icontains=query)
         | Q(user__email__icontains=query)
     )
+
+
+def milestones_to_celebrate(house: House, start: dt.date, end: dt.date) -> list[MilestoneSoon]:
+    """Milestones between ``start`` and ``end`` that housemates may see: only of people living in
+    the house who chose to share them (the house meeting and its reminders read this)."""
+    stays = (
+        Stay.objects.current()
+        .filter(house=house, resident__share_milestones=True, resident__sobriety_date__isnull=False)
+        .select_related("resident")
+    )
+    soon = [
+        MilestoneSoon(stay.resident, milestone)
+        for stay in stays
+        for milestone in milestones.milestones_between(stay.resident.sobriety_date, start, end)
+    ]
+    return sorted(soon, key=lambda item: (item.milestone.date, item.resident.name))

@@ -10,7 +10,7 @@ import time_machine
 
 from residents.models import HouseRules, Resident, RulesSignature, Stay
 from residents.rules import rules_publish
-from residents.selectors import roster
+from residents.selectors import milestones_to_celebrate, roster
 from tests.factories import HouseFactory, make_resident
 
 D = dt.date
@@ -281,3 +281,14 @@ def test_milestones_soon_leave_out_people_who_have_left(wednesday, client, harbo
     _resident(harbor, "Ana Left", sober=D(2025, 11, 25), move_out=TODAY)
     client.force_login(manager_harbor)
     assert client.get("/houses/harbor/").context["milestones_soon"] == []
+
+
+def test_housemates_see_only_the_milestones_people_chose_to_share(harbor):
+    start = harbor.today()
+    month_ago, yesterday = start - dt.timedelta(days=29), start - dt.timedelta(days=1)
+    shared = _resident(harbor, "Ana Shares", sober=month_ago, move_in=yesterday)
+    private = _resident(harbor, "Bo Private", sober=month_ago, move_in=yesterday)
+    private.share_milestones = False
+    private.save()
+    found = milestones_to_celebrate(harbor, start, start + dt.timedelta(days=7))
+    assert [(item.resident.pk, item.milestone.key) for item in found] == [(shared.pk, "30d")]

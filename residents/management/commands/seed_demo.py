@@ -23,6 +23,7 @@ from residents.models import (
     Membership,
     Resident,
     RulesSignature,
+    SobrietyDateChange,
     Stay,
 )
 from soberhouse.models import User
@@ -169,6 +170,13 @@ class Command(BaseCommand):
             if needs_stays:
                 if number == READMITTED:
                     moved_in, moved_out = EARLIER_STAY
+                    SobrietyDateChange.objects.create(
+                        resident=resident,
+                        previous_date=today - dt.timedelta(days=moved_in + 90),
+                        new_date=resident.sobriety_date,
+                        reason="Used again after leaving the house; came back and started over.",
+                        changed_by=house.memberships.first().user,
+                    )
                     Stay.objects.create(
                         resident=resident,
                         house=house,
