@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from chores.models import Assignment, Chore, HouseChoreSettings, Swap
-from residents.models import Resident
+from residents.models import Resident, Stay
 from soberhouse import audit
 from soberhouse.models import User
 
@@ -25,6 +25,10 @@ OPEN = [Assignment.Status.TO_DO, Assignment.Status.REDO]
 def chore_settings(house) -> HouseChoreSettings:
     settings, _ = HouseChoreSettings.objects.get_or_create(house=house)
     return settings
+
+
+def _lives_in(resident: Resident, house_id: int) -> bool:
+    return Stay.objects.current().filter(resident=resident, house_id=house_id).exists()
 
 
 def _claim(assignment: Assignment, *, allowed: list[str], **changes) -> bool:
@@ -73,6 +77,8 @@ def can_check(user: User, assignment: Assignment, *, is_manager: bool) -> bool:
         return False
     if is_manager:
         return True
+    if resident is None or not _lives_in(resident, assignment.house_id):
+        return False
     if checker == Chore.Checker.COORDINATOR:
         settings = chore_settings(assignment.house)
         return resident is not None and settings.coordinator_id == resident.pk
@@ -138,6 +144,8 @@ def swap_ask(*, assignment: Assignment, by: Resident, of: Resident, message: str
         raise ValidationError("You can ask for a swap of your own chores only.")
     if of.pk == by.pk:
         raise ValidationError({"asked_of": "Ask someone else."})
+    if not _lives_in(of, assignment.house_id):
+        raise ValidationError({"asked_of": "Ask someone living in the house."})
     if assignment.status not in OPEN:
         raise ValidationError("Only a chore still to do can be swapped.")
     if Swap.objects.filter(assignment=assignment, status=Swap.Status.ASKED).exists():

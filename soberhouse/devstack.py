@@ -158,17 +158,28 @@ def test(pytest_args: list[str]) -> int:
         return subprocess.call(command, cwd=ROOT, env=env)  # noqa: S603
 
 
+def bench(script: str, args: list[str]) -> int:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    with backing_services():
+        env.update(DATABASE_URL=os.environ["DATABASE_URL"], REDIS_URL=os.environ["REDIS_URL"])
+        return subprocess.call([sys.executable, script, *args], cwd=ROOT, env=env)  # noqa: S603
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./dev")
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="run the app, worker and beat with the demo")
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     commands.add_parser("test", help="run the whole test suite (extra arguments go to pytest)")
+    bench_parser = commands.add_parser("bench", help="run a benchmark script from bench/")
+    bench_parser.add_argument("script")
     args, rest = parser.parse_known_args(argv)
     exit_on_sigterm()
     try:
         if args.command == "run":
             return run(args.port)
+        if args.command == "bench":
+            return bench(args.script, rest)
         return test(rest)
     except SystemExit as stop:  # SIGTERM, after the cleanup above has run
         return stop.code if isinstance(stop.code, int) else 1

@@ -276,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: proves to the beat health check (manage.py healthcheck beat) and to a worker
     # that the schedule runs. It does nothing else.
     "heartbeat": {"task": "soberhouse.tasks.heartbeat", "schedule": 60.0},
+    # Hourly: every house's next seven days of chores, filled soon after each house's midnight.
+    # Idempotent (one row per chore and day), so an extra or overlapping run adds nothing.
+    "chores-generate": {"task": "chores.generate_assignments", "schedule": 60.0 * 60},
+    # Every five minutes: chores past their due time and grace period become "missed".
+    "chores-mark-missed": {"task": "chores.mark_missed", "schedule": 5.0 * 60},
 }
 
 LOGGING = {

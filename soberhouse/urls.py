@@ -4,6 +4,8 @@ apps (DESIGN.md §3)."""
 from django.contrib import admin
 from django.urls import include, path
 
+from chores import manager_views as chores_manager
+from chores import resident_views as chores_resident
 from residents import access, me_views, record_views, rules_views
 from residents import views as residents_views
 from soberhouse import views
@@ -41,6 +43,27 @@ urlpatterns = [
         record_views.resident_sobriety_date,
         name="resident_sobriety_date",
     ),
+    path("chores/", chores_resident.my_chores, name="my_chores"),
+    path("chores/checks/", chores_resident.checks, name="chore_checks"),
+    path("chores/<int:pk>/done/", chores_resident.assignment_done, name="assignment_done"),
+    path("chores/<int:pk>/undo/", chores_resident.assignment_undo, name="assignment_undo"),
+    path("chores/<int:pk>/check/", chores_resident.assignment_check, name="assignment_check"),
+    path("chores/<int:pk>/swap/", chores_resident.swap_ask, name="swap_ask"),
+    path("chores/swaps/<int:pk>/", chores_resident.swap_answer, name="swap_answer"),
+    path("houses/<slug:slug>/chores/", chores_manager.chore_list, name="chore_list"),
+    path("houses/<slug:slug>/chores/new/", chores_manager.chore_edit, name="chore_new"),
+    path("houses/<slug:slug>/chores/<int:pk>/", chores_manager.chore_edit, name="chore_edit"),
+    path(
+        "houses/<slug:slug>/chores/rotation/",
+        chores_manager.rotation_preview,
+        name="rotation_preview",
+    ),
+    path(
+        "houses/<slug:slug>/chores/assignments/<int:pk>/",
+        chores_manager.assignment_pin,
+        name="assignment_pin",
+    ),
+    path("houses/<slug:slug>/chores/chart/", chores_manager.chore_chart, name="chore_chart"),
     path("me/", me_views.me, name="me"),
     path("me/data/", residents_views.my_data, name="my_data"),
     path("audit/", access.staff_required(views.audit_list), name="audit_list"),

@@ -22,6 +22,18 @@ PERSONAS = [
 ]
 LOGIN = "login"  # a redirect to the sign-in page
 
+
+class _ChoreURL(str):
+    """A URL template with chore placeholders ({assignment}, {done_assignment}, {swap}), filled
+    from ``_chore_objects``. ``test_every_url_is_in_the_matrix`` passes only the personas' sample
+    ids, so any chore id it leaves out is 1 there: only the route matters to it."""
+
+    def format(self, /, *args, **kwargs):
+        return str.format(
+            self, *args, **{"assignment": 1, "done_assignment": 1, "swap": 1, **kwargs}
+        )
+
+
 # (method, url template, expected status per persona in PERSONAS order)
 MATRIX = [
     ("get", "/", [LOGIN, 302, 302, 302, 302, 302]),
@@ -67,6 +79,38 @@ MATRIX = [
     ("get", "/accounts/signup/", [200, 302, 302, 302, 302, 302]),
     ("get", "/accounts/2fa/", [LOGIN, 200, 200, 200, 200, 200]),
     ("get", "/admin/", [302, 302, 302, 302, 302, 302]),
+    ("get", "/chores/", [LOGIN, 200, 200, 404, 404, 404]),
+    ("get", "/chores/checks/", [LOGIN, 200, 200, 200, 200, 200]),
+    ("post", _ChoreURL("/chores/{assignment}/done/"), [LOGIN, 302, 404, 404, 404, 404]),
+    ("post", _ChoreURL("/chores/{assignment}/undo/"), [LOGIN, 302, 404, 404, 404, 404]),
+    ("get", _ChoreURL("/chores/{assignment}/swap/"), [LOGIN, 200, 404, 404, 404, 404]),
+    ("post", _ChoreURL("/chores/{assignment}/swap/"), [LOGIN, 200, 404, 404, 404, 404]),
+    ("get", _ChoreURL("/chores/{done_assignment}/check/"), [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", _ChoreURL("/chores/{done_assignment}/check/"), [LOGIN, 404, 404, 200, 404, 200]),
+    ("get", _ChoreURL("/chores/swaps/{swap}/"), [LOGIN, 200, 404, 404, 404, 404]),
+    ("post", _ChoreURL("/chores/swaps/{swap}/"), [LOGIN, 200, 404, 404, 404, 404]),
+    # Chores, the manager's side (the chore coordinator's access is in tests/chores/)
+    ("get", "/houses/harbor/chores/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", "/houses/harbor/chores/", [LOGIN, 404, 404, 200, 404, 200]),  # nothing given
+    ("get", "/houses/cedar/chores/", [LOGIN, 404, 404, 404, 200, 200]),
+    ("get", "/houses/harbor/chores/new/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", "/houses/harbor/chores/new/", [LOGIN, 404, 404, 200, 404, 200]),  # nothing given
+    ("get", "/houses/harbor/chores/999999/", [LOGIN, 404, 404, 404, 404, 404]),
+    ("get", "/houses/harbor/chores/rotation/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", "/houses/harbor/chores/rotation/", [LOGIN, 404, 404, 302, 404, 302]),
+    # A pin with nothing chosen is explained on the preview page.
+    (
+        "post",
+        _ChoreURL("/houses/harbor/chores/assignments/{assignment}/"),
+        [LOGIN, 404, 404, 200, 404, 200],
+    ),
+    (
+        "post",
+        _ChoreURL("/houses/cedar/chores/assignments/{assignment}/"),
+        [LOGIN, 404, 404, 404, 404, 404],
+    ),
+    ("get", "/houses/harbor/chores/chart/", [LOGIN, 200, 404, 200, 404, 200]),
+    ("get", "/houses/cedar/chores/chart/?week=2026-12-07", [LOGIN, 404, 200, 404, 200, 200]),
 ]
 
 CASES = [
@@ -90,6 +134,43 @@ def objects(everyone, harbor, manager_harbor, resident_harbor, resident_cedar):
         "invitation": invitation.pk,
         "token": invitation_token(invitation),
     }
+
+
+@pytest.fixture(autouse=True)
+def _chore_objects(request):
+    """The chore rows' objects, added to ``objects`` where a test uses it: an open chore of
+    resident_harbor's, one they ticked done for the manager to check, and a housemate's request
+    that resident_harbor take one of theirs."""
+    if "objects" not in request.fixturenames:
+        return
+    from chores import services
+    from chores.models import Assignment, Chore
+    from chores.schedule import due_at
+    from tests.factories import make_resident
+
+    objects = request.getfixturevalue("objects")
+    harbor = request.getfixturevalue("harbor")
+    resident = request.getfixturevalue("resident_harbor")
+    housemate = make_resident(harbor)
+    today = harbor.today()
+
+    def assignment(name: str, who) -> Assignment:
+        chore = Chore.objects.create(house=harbor, name=name, checker=Chore.Checker.MANAGER)
+        return Assignment.objects.create(
+            chore=chore,
+            house=harbor,
+            day=today,
+            due_at=due_at(today, chore.due_time, harbor.time_zone),
+            resident=who,
+            points=chore.points,
+        )
+
+    done = assignment("Porch", resident)
+    services.chore_mark_done(assignment=done, by=resident)
+    swap = services.swap_ask(assignment=assignment("Bins", housemate), by=housemate, of=resident)
+    objects.update(
+        assignment=assignment("Kitchen", resident).pk, done_assignment=done.pk, swap=swap.pk
+    )
 
 
 @pytest.mark.parametrize(("method", "url", "persona", "expected"), CASES)

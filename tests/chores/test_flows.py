@@ -180,3 +180,14 @@ class TestSwaps:
             services.swap_answer(swap=swap, by=other, accept=True)
         assignment.refresh_from_db()
         assert assignment.resident == resident_harbor
+
+
+def test_a_resident_of_another_house_never_checks(resident_harbor, resident_cedar, harbor):
+    assignment = _assignment(harbor, resident_harbor, checker=Chore.Checker.ANY_RESIDENT)
+    assert not services.can_check(resident_cedar.user, assignment, is_manager=False)
+
+
+def test_a_swap_is_asked_of_a_housemate_only(resident_harbor, resident_cedar, harbor):
+    assignment = _assignment(harbor, resident_harbor)
+    with pytest.raises(ValidationError, match="living in the house"):
+        services.swap_ask(assignment=assignment, by=resident_harbor, of=resident_cedar)

@@ -1,0 +1,114 @@
+"""Turning the catalogue and the rotation into rows: the next days' assignments of a house.
+
+Idempotent by construction: the unique key on (chore, day) means a second run, or two workers
+at once, create nothing twice (``bulk_create(ignore_conflicts=True)``), and rows that exist are
+passed to the rotation as pins, so they are kept and counted. A fixed number of queries per
+house, whatever the number of chores, residents or days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q
+
+from chores import rotation, schedule
+from chores.models import Absence, Assignment, Chore, Exclusion, HouseChoreSettings
+from residents.models import House, Stay
+
+DAYS_AHEAD = 7
+
+
+def _people(house: House, start: dt.date, end: dt.date, settings: HouseChoreSettings):
+    window_start = start - dt.timedelta(days=rotation.WINDOW_DAYS)
+    stays = (
+        Stay.objects.filter(house=house, move_in__lte=end)
+        .filter(Q(move_out__isnull=True) | Q(move_out__gt=window_start))
+        .order_by("resident_id", "move_in")
+    )
+    spans: dict[int, list[rotation.Span]] = defaultdict(list)
+    settling: dict[int, list[rotation.Span]] = defaultdict(list)
+    for stay in stays:
+        last = stay.move_out - dt.timedelta(days=1) if stay.move_out else None
+        spans[stay.resident_id].append(rotation.Span(stay.move_in, last))
+        if settings.newcomer_days:
+            settle_end = stay.move_in + dt.timedelta(days=settings.newcomer_days - 1)
+            settling[stay.resident_id].append(rotation.Span(stay.move_in, settle_end))
+    away: dict[int, list[rotation.Span]] = defaultdict(list)
+    for absence in Absence.objects.filter(
+        resident__in=spans, ends_on__gte=window_start, starts_on__lte=end
+    ):
+        away[absence.resident_id].append(rotation.Span(absence.starts_on, absence.ends_on))
+    excluded: dict[int, set[int]] = defaultdict(set)
+    for exclusion in Exclusion.objects.filter(resident__in=spans, chore__house=house):
+        excluded[exclusion.resident_id].add(exclusion.chore_id)
+    return [
+        rotation.Person(
+            id=resident_id,
+            stays=tuple(resident_spans),
+            away=tuple(away[resident_id]),
+            settling=tuple(settling[resident_id]),
+            excluded_chores=frozenset(excluded[resident_id]),
+        )
+        for resident_id, resident_spans in spans.items()
+    ]
+
+
+def plan(house: House, *, start: dt.date, days: int = DAYS_AHEAD) -> list[rotation.Assignment]:
+    """What the rotation gives out for ``days`` from ``start``: existing rows as pins, the rest
+    new. Reads only; the preview page shows it and ``assignments_generate`` saves it."""
+    end = start + dt.timedelta(days=days - 1)
+    # Reads only: a house that never changed its settings uses the defaults.
+    settings = HouseChoreSettings.objects.filter(house=house).first() or HouseChoreSettings()
+    chores = list(house.chores.filter(active=True))
+    occurrences = [
+        rotation.Occurrence(chore.pk, day, chore.points)
+        for chore, day in schedule.occurrences(chores, start, days)
+    ]
+    window_start = start - dt.timedelta(days=rotation.WINDOW_DAYS)
+    rows = Assignment.objects.filter(house=house, day__gte=window_start, day__lte=end).exclude(
+        resident__isnull=True
+    )
+    slots = {(occurrence.chore_id, occurrence.day) for occurrence in occurrences}
+    history, pins = [], []
+    for row in rows.values("chore_id", "day", "resident_id", "points"):
+        # A saved row that no longer matches a slot (the chore was paused or rescheduled) is
+        # part of the past as far as the counts go.
+        if row["day"] < start or (row["chore_id"], row["day"]) not in slots:
+            history.append(
+                rotation.Past(row["chore_id"], row["day"], row["resident_id"], row["points"])
+            )
+        else:
+            pins.append(rotation.Pin(row["chore_id"], row["day"], row["resident_id"]))
+    return rotation.assign(occurrences, _people(house, start, end, settings), history, pins)
+
+
+def assignments_generate(
+    house: House, *, start: dt.date | None = None, days: int = DAYS_AHEAD
+) -> int:
+    """Create the missing assignments for ``days`` from ``start`` (today in the house's zone).
+    Returns how many were missing when it looked; a run at the same moment may have written
+    some of them first, and then they are not written twice."""
+    start = start or house.today()
+    end = start + dt.timedelta(days=days - 1)
+    chores = {chore.pk: chore for chore in Chore.objects.filter(house=house, active=True)}
+    existing = set(
+        Assignment.objects.filter(house=house, day__gte=start, day__lte=end).values_list(
+            "chore_id", "day"
+        )
+    )
+    new = [
+        Assignment(
+            chore_id=planned.chore_id,
+            house=house,
+            day=planned.day,
+            due_at=schedule.due_at(planned.day, chores[planned.chore_id].due_time, house.time_zone),
+            resident_id=planned.person_id,
+            points=planned.points,
+        )
+        for planned in plan(house, start=start, days=days)
+        if (planned.chore_id, planned.day) not in existing
+    ]
+    Assignment.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    return len(new)

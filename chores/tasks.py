@@ -1,0 +1,25 @@
+"""Scheduled chore work. Each task is idempotent and safe to run in two workers at once."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from chores.generation import assignments_generate
+from chores.services import chores_mark_missed
+from residents.models import House
+
+
+@shared_task(name="chores.generate_assignments")
+def generate_assignments() -> int:
+    """Keep every house's next seven days of chores assigned (in each house's own zone).
+    Run hourly, so each house's new day is filled soon after its midnight."""
+    return sum(
+        assignments_generate(house)
+        for house in House.objects.filter(chores__active=True).distinct()
+    )
+
+
+@shared_task(name="chores.mark_missed")
+def mark_missed() -> int:
+    """Mark chores missed once their due time and grace period have passed."""
+    return chores_mark_missed()
