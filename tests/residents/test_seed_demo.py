@@ -85,3 +85,19 @@ def test_running_it_again_on_a_later_day_changes_no_stay(db):
     stays = _snapshot()["stays"]
     call_command("seed_demo", today=TODAY + dt.timedelta(days=40), allow_without_debug=True)
     assert _snapshot()["stays"] == stays
+
+
+def test_the_demo_houses_have_chores_and_four_weeks_of_history(db):
+    from chores.models import Assignment, Chore
+
+    call_command("seed_demo", allow_without_debug=True)
+    for slug in ("harbor", "cedar"):
+        assert Chore.objects.filter(house__slug=slug).count() == 8
+        rows = Assignment.objects.filter(house__slug=slug)
+        assert rows.filter(status="missed").exists()
+        assert rows.filter(status="redo").exists()
+        assert rows.filter(status="checked").exists()
+        assert not rows.filter(resident__isnull=True).exists()
+    before = Assignment.objects.count()
+    call_command("seed_demo", allow_without_debug=True)
+    assert Assignment.objects.count() == before

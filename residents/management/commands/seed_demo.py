@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -122,6 +123,9 @@ class Command(BaseCommand):
             residents = self._current_residents(house, day)
             self._past_residents(house, day)
             self._rules(house, manager, residents)
+        # Later features add their part of the demo as commands of their own apps.
+        for command in ("seed_demo_chores",):
+            call_command(command)
         self.stdout.write(f"Demo ready: staff {staff.email}, houses harbor and cedar.")
 
     def _user(self, email: str, full_name: str, **flags) -> User:
