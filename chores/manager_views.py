@@ -11,13 +11,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from chores import dashboard
+from chores import dashboard, services
 from chores.forms import ChoreForm, ChoreSettingsForm, PinForm, current_residents
 from chores.generation import DAYS_AHEAD, assignments_generate
 from chores.models import WEEKDAYS, Assignment, Chore
@@ -175,24 +176,16 @@ def assignment_pin(request, slug, pk):
             request, house, pin_error=(assignment.pk, " ".join(form.errors["resident"]))
         )
     resident = form.cleaned_data["resident"]
-    _pin(assignment=assignment, resident=resident, request=request)
+    try:
+        services.assignment_pin(
+            assignment=assignment, resident=resident, by=request.user, request=request
+        )
+    except ValidationError as error:
+        return _render_preview(request, house, pin_error=(assignment.pk, " ".join(error.messages)))
     messages.success(
         request, f"{assignment.chore.name} on {assignment.day:%A %-d %B} is pinned to {resident}."
     )
     return redirect("rotation_preview", slug=house.slug)
-
-
-@transaction.atomic
-def _pin(*, assignment: Assignment, resident: Resident, request: HttpRequest) -> None:
-    """Give a saved assignment to ``resident`` by hand; the rotation keeps it from now on."""
-    before = assignment.resident_id
-    Assignment.objects.filter(pk=assignment.pk).update(resident=resident, pinned=True)
-    audit.record(
-        action="chore.pin",
-        request=request,
-        obj=assignment,
-        changes={"resident": [before, resident.pk], "day": assignment.day.isoformat()},
-    )
 
 
 # The chart of the week, for the managers and the residents of the house

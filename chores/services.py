@@ -123,6 +123,22 @@ def chore_check(
     )
 
 
+@transaction.atomic
+def assignment_pin(*, assignment: Assignment, resident: Resident, by: User, request=None) -> None:
+    """Give a saved assignment to ``resident`` by hand; the rotation keeps it from now on. Only a
+    chore still to do can change hands."""
+    before = assignment.resident_id
+    if not _claim(assignment, allowed=OPEN, resident=resident, pinned=True):
+        raise ValidationError("It is done already, so it stays as it is.")
+    audit.record(
+        action="chore.pin",
+        actor=by,
+        request=request,
+        obj=assignment,
+        changes={"resident": [before, resident.pk], "day": assignment.day.isoformat()},
+    )
+
+
 def chores_mark_missed(*, now=None) -> int:
     """Mark every open chore past its due time plus its house's grace period as missed. Safe to
     run twice or in two workers at once: one conditional UPDATE per house. (Every house with
