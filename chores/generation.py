@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from chores import rotation, schedule
 from chores.models import Absence, Assignment, Chore, Exclusion, HouseChoreSettings
+from chores.services import OPEN
 from residents.models import House, Stay
 
 DAYS_AHEAD = 7
@@ -93,22 +94,44 @@ def assignments_generate(
     start = start or house.today()
     end = start + dt.timedelta(days=days - 1)
     chores = {chore.pk: chore for chore in Chore.objects.filter(house=house, active=True)}
-    existing = set(
-        Assignment.objects.filter(house=house, day__gte=start, day__lte=end).values_list(
-            "chore_id", "day"
+    existing = {
+        (row["chore_id"], row["day"]): row
+        for row in Assignment.objects.filter(house=house, day__gte=start, day__lte=end).values(
+            "pk", "chore_id", "day", "resident_id", "status"
         )
-    )
+    }
+    planned = plan(house, start=start, days=days)
     new = [
         Assignment(
-            chore_id=planned.chore_id,
+            chore_id=choice.chore_id,
             house=house,
-            day=planned.day,
-            due_at=schedule.due_at(planned.day, chores[planned.chore_id].due_time, house.time_zone),
-            resident_id=planned.person_id,
-            points=planned.points,
+            day=choice.day,
+            due_at=schedule.due_at(choice.day, chores[choice.chore_id].due_time, house.time_zone),
+            resident_id=choice.person_id,
+            points=choice.points,
         )
-        for planned in plan(house, start=start, days=days)
-        if (planned.chore_id, planned.day) not in existing
+        for choice in planned
+        if (choice.chore_id, choice.day) not in existing
     ]
     Assignment.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    _hand_on(existing, planned)
     return len(new)
+
+
+def _hand_on(existing: dict, planned: list[rotation.Assignment]) -> None:
+    """A saved chore still to do whose person can no longer take it (they left, went away, or
+    were excluded) goes to whoever the rotation now chooses. The rotation keeps every other
+    saved row as it is, so only those rows change."""
+    moves = [
+        (existing[key]["pk"], existing[key]["resident_id"], choice.person_id)
+        for choice in planned
+        if (key := (choice.chore_id, choice.day)) in existing
+        and choice.rule != rotation.Rule.PINNED
+        and existing[key]["status"] in OPEN
+        and existing[key]["resident_id"] != choice.person_id
+    ]
+    for pk, before, after in moves:
+        # Conditional: a tick or a pin made meanwhile wins over the move.
+        Assignment.objects.filter(pk=pk, resident_id=before, status__in=OPEN).update(
+            resident_id=after, pinned=False
+        )

@@ -143,3 +143,46 @@ def test_a_paused_chore_with_saved_rows_does_not_stop_the_plan(harbor):
     assignments_generate(harbor, start=START)
     Chore.objects.filter(name="Chore 0").update(active=False)
     assert len(plan(harbor, start=START, days=7)) == 2 * 7
+
+
+def test_a_departing_residents_saved_chores_go_to_the_others(harbor, manager_harbor):
+    from residents import services as resident_services
+
+    people = _house_with_chores(harbor)
+    assignments_generate(harbor, start=START)
+    leaving = people[0]
+    stay = leaving.stays.get()
+    leave_on = START + dt.timedelta(days=2)
+    resident_services.resident_discharge(
+        stay=stay, move_out=leave_on, exit_reason="moved_on", by=manager_harbor
+    )
+    before_leaving = list(
+        Assignment.objects.filter(resident=leaving, day__lt=leave_on).values_list("pk", flat=True)
+    )
+    assignments_generate(harbor, start=START)
+    assert not Assignment.objects.filter(resident=leaving, day__gte=leave_on).exists()
+    assert not Assignment.objects.filter(house=harbor, resident__isnull=True).exists()
+    # What they had before leaving stays theirs.
+    assert set(Assignment.objects.filter(resident=leaving).values_list("pk", flat=True)) == set(
+        before_leaving
+    )
+
+
+def test_a_done_chore_is_never_moved(harbor, manager_harbor):
+    from residents import services as resident_services
+
+    people = _house_with_chores(harbor)
+    assignments_generate(harbor, start=START)
+    leaving = people[0]
+    later = Assignment.objects.filter(resident=leaving, day__gte=START + dt.timedelta(days=2))
+    done = later.first()
+    Assignment.objects.filter(pk=done.pk).update(status="done")
+    resident_services.resident_discharge(
+        stay=leaving.stays.get(),
+        move_out=START + dt.timedelta(days=2),
+        exit_reason="moved_on",
+        by=manager_harbor,
+    )
+    assignments_generate(harbor, start=START)
+    done.refresh_from_db()
+    assert done.resident == leaving
