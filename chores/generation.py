@@ -56,13 +56,16 @@ def _people(house: House, start: dt.date, end: dt.date, settings: HouseChoreSett
     ]
 
 
-def plan(house: House, *, start: dt.date, days: int = DAYS_AHEAD) -> list[rotation.Assignment]:
+def plan(
+    house: House, *, start: dt.date, days: int = DAYS_AHEAD, chores: list[Chore] | None = None
+) -> list[rotation.Assignment]:
     """What the rotation gives out for ``days`` from ``start``: existing rows as pins, the rest
     new. Reads only; the preview page shows it and ``assignments_generate`` saves it."""
     end = start + dt.timedelta(days=days - 1)
     # Reads only: a house that never changed its settings uses the defaults.
     settings = HouseChoreSettings.objects.filter(house=house).first() or HouseChoreSettings()
-    chores = list(house.chores.filter(active=True))
+    if chores is None:
+        chores = list(house.chores.filter(active=True))
     occurrences = [
         rotation.Occurrence(chore.pk, day, chore.points)
         for chore, day in schedule.occurrences(chores, start, days)
@@ -100,7 +103,7 @@ def assignments_generate(
             "pk", "chore_id", "day", "resident_id", "status"
         )
     }
-    planned = plan(house, start=start, days=days)
+    planned = plan(house, start=start, days=days, chores=list(chores.values()))
     new = [
         Assignment(
             chore_id=choice.chore_id,

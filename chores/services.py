@@ -90,28 +90,25 @@ def chore_check(
     *, assignment: Assignment, by: User, approved: bool, note: str = "", request=None
 ) -> None:
     """Mark a done chore checked, or send it back as needing a redo with a note."""
-    if approved:
-        changed = _claim(
-            assignment,
-            allowed=[Assignment.Status.DONE],
-            status=Assignment.Status.CHECKED,
-            checked_by=by,
-            checked_at=timezone.now(),
-            check_note=note.strip()[:280],
-        )
-    else:
-        if not note.strip():
-            raise ValidationError({"note": "Say what needs doing again, kindly."})
-        changed = _claim(
-            assignment,
-            allowed=[Assignment.Status.DONE],
-            status=Assignment.Status.REDO,
-            checked_by=by,
-            checked_at=timezone.now(),
-            check_note=note.strip()[:280],
-            done_at=None,
-            redo_count=F("redo_count") + 1,
-        )
+    if not approved and not note.strip():
+        raise ValidationError({"note": "Say what needs doing again, kindly."})
+    outcome = (
+        {"status": Assignment.Status.CHECKED}
+        if approved
+        else {
+            "status": Assignment.Status.REDO,
+            "done_at": None,
+            "redo_count": F("redo_count") + 1,
+        }
+    )
+    changed = _claim(
+        assignment,
+        allowed=[Assignment.Status.DONE],
+        checked_by=by,
+        checked_at=timezone.now(),
+        check_note=note.strip()[:280],
+        **outcome,
+    )
     if not changed:
         raise ValidationError("This chore is not waiting for a check.")
     audit.record(
