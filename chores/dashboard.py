@@ -1,5 +1,6 @@
 """What the chore pages show at a glance: the house dashboard's chores panel, the rotation preview
-of the manager's pages, and the week's chart. Reads only, each in a fixed number of queries.
+of the manager's pages, the week's chart and the chore history. Reads only, each in a fixed
+number of queries.
 
 "Today" and "this week" (Monday to today) are the house's own, in its time zone; "overdue" and
 "to do" compare the due moment with now.
@@ -11,12 +12,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from chores import rotation
+from chores import outcomes, rotation
 from chores.generation import plan
-from chores.models import Assignment, Chore
+from chores.models import Assignment, Chore, Swap
 from residents.models import House, Resident
 
 OPEN = [Assignment.Status.TO_DO, Assignment.Status.REDO]
@@ -211,3 +213,66 @@ def rotation_preview(
             row.cells.append(PreviewCell(item, row_saved, person, planned_person))
         table.append(row)
     return chores, table
+
+
+# The chore history
+
+
+HISTORY_PAGE_SIZE = 100
+
+
+@dataclass
+class History:
+    start: dt.date
+    end: dt.date
+    outcomes: list[tuple[Resident, outcomes.Outcomes]]  # by name
+    total: outcomes.Outcomes
+    swaps: list[Swap]
+    page: Page  # of (Assignment, status key, words), newest day first
+
+
+def history(
+    house: House,
+    *,
+    start: dt.date,
+    end: dt.date,
+    resident: Resident | None = None,
+    page: str | int | None = 1,
+    now: dt.datetime | None = None,
+) -> History:
+    """What became of the chores from ``start`` to ``end`` (the house's days, both included):
+    each person's outcomes, the swaps asked about those chores and what came of them, and the
+    chores day by day, a page at a time. Five queries, whatever the house's size: the outcomes,
+    their people, the swaps, and the page (its count and its rows)."""
+    now = now or timezone.now()
+    counted = outcomes.by_resident([house.pk], start, end)
+    if resident is not None:
+        counted = {key: value for key, value in counted.items() if key[1] == resident.pk}
+    people = Resident.objects.in_bulk([resident_id for _, resident_id in counted])
+    by_person = sorted(
+        ((people[resident_id], value) for (_, resident_id), value in counted.items()),
+        key=lambda pair: (pair[0].name.casefold(), pair[0].pk),
+    )
+    in_period = Q(assignment__house=house, assignment__day__gte=start, assignment__day__lte=end)
+    assignments = Assignment.objects.filter(house=house, day__gte=start, day__lte=end)
+    if resident is not None:
+        in_period &= Q(asked_by=resident) | Q(asked_of=resident)
+        assignments = assignments.filter(resident=resident)
+    swaps = list(
+        Swap.objects.filter(in_period)
+        .select_related("assignment__chore", "asked_by", "asked_of")
+        .order_by("-assignment__day", "-created_at")
+    )
+    rows = assignments.select_related("chore", "resident", "checked_by").order_by(
+        "-day", "due_at", "chore__name"
+    )
+    shown = Paginator(rows, HISTORY_PAGE_SIZE).get_page(page)
+    shown.object_list = [(row, *status_of(row, now)) for row in shown.object_list]
+    return History(
+        start=start,
+        end=end,
+        outcomes=by_person,
+        total=outcomes.total(value for _, value in by_person),
+        swaps=swaps,
+        page=shown,
+    )

@@ -6,11 +6,10 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Q, QuerySet
 
 from chores.models import WEEKDAYS, Absence, Chore, Exclusion, HouseChoreSettings
-from residents.models import House, Resident, Stay
+from residents.models import BY_SHOWN_NAME, House, Resident, Stay
 
 ONE_WEEKDAY = (Chore.Schedule.WEEKLY, Chore.Schedule.EVERY_N_WEEKS)
 
@@ -21,8 +20,9 @@ def current_residents(house: House, today: dt.date | None = None) -> QuerySet[Re
     living = Stay.objects.filter(house=house, move_in__lte=today).filter(
         Q(move_out__isnull=True) | Q(move_out__gt=today)
     )
-    shown_name = Lower(Coalesce(NullIf("preferred_name", Value("")), "legal_name"))
-    return Resident.objects.filter(pk__in=living.values("resident_id")).order_by(shown_name, "pk")
+    return Resident.objects.filter(pk__in=living.values("resident_id")).order_by(
+        BY_SHOWN_NAME, "pk"
+    )
 
 
 class ResidentChoiceField(forms.ModelChoiceField):
@@ -239,3 +239,51 @@ class PinForm(forms.Form):
         ).exists():
             raise ValidationError(f"{resident.name} is away that day.")
         return resident
+
+
+HISTORY_DAYS = 28
+HISTORY_MAX_DAYS = 92
+
+
+class HistoryForm(forms.Form):
+    """Which stretch of the chore history to show (read from the query string): at most about
+    three months, and one resident or everyone."""
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    resident = ResidentChoiceField(
+        queryset=Resident.objects.none(), required=False, empty_label="Everyone"
+    )
+
+    def __init__(self, data, *, house: House, today: dt.date):
+        self.default_end = today
+        self.default_start = today - dt.timedelta(days=HISTORY_DAYS - 1)
+        given = {name: data.get(name) for name in self.base_fields if data.get(name)}
+        super().__init__(
+            {"start": self.default_start, "end": self.default_end, **given},
+            auto_id="history_%s",
+        )
+        ever_here = Stay.objects.filter(house=house).values("resident_id")
+        self.fields["resident"].queryset = Resident.objects.filter(pk__in=ever_here).order_by(
+            BY_SHOWN_NAME, "pk"
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise ValidationError("“From” must come before “To”.")
+            if (end - start).days >= HISTORY_MAX_DAYS:
+                raise ValidationError(
+                    f"Choose at most {HISTORY_MAX_DAYS} days at a time (about three months)."
+                )
+        return data
+
+    def period(self) -> tuple[dt.date, dt.date, Resident | None]:
+        """The days and the person to show: what was asked when it makes sense, else the last
+        four weeks of everyone."""
+        if self.is_valid():
+            data = self.cleaned_data
+            return data["start"], data["end"], data["resident"]
+        return self.default_start, self.default_end, None

@@ -1,5 +1,6 @@
 """The manager's (and chore coordinator's) side: the catalogue and the house's chore settings, the
-rotation preview with pins, and the chore chart (which the house's residents see too).
+rotation preview with pins, the chore history with its swaps, and the chore chart (which the
+house's residents see too).
 
 The house's chore coordinator, while living in the house, manages its chores like a manager:
 these pages only, nothing else of the house.
@@ -19,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chores import dashboard, services
-from chores.forms import ChoreForm, ChoreSettingsForm, PinForm, current_residents
+from chores.forms import ChoreForm, ChoreSettingsForm, HistoryForm, PinForm, current_residents
 from chores.generation import DAYS_AHEAD, assignments_generate
 from chores.models import WEEKDAYS, Assignment, Chore
 from chores.services import OPEN, chore_settings
@@ -222,5 +223,30 @@ def chore_chart(request, slug):
             "this_week": dashboard.week_start(today),
             "my_resident_id": mine,
             "may_manage": roles.is_staff or house in roles.managed_houses,
+        },
+    )
+
+
+# The history: what became of the chores, and the swaps
+
+
+@login_required
+def chore_history(request, slug):
+    house = _access_chores(request, slug)
+    form = HistoryForm(request.GET, house=house, today=house.today())
+    start, end, resident = form.period()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "chores/history.html",
+        {
+            "house": house,
+            "form": form,
+            "history": dashboard.history(
+                house, start=start, end=end, resident=resident, page=request.GET.get("page")
+            ),
+            "resident": resident,
+            "query": query.urlencode(),
         },
     )

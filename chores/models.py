@@ -133,6 +133,12 @@ class Assignment(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     check_note = models.CharField(max_length=280, blank=True)
     redo_count = models.PositiveSmallIntegerField(default=0)
+    missed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was marked missed; kept if it is done later."
+    )
+    late = models.BooleanField(
+        default=False, help_text="First ticked done after the time due and the grace period."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -10,7 +10,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chores.models import Assignment, Chore, HouseChoreSettings, Swap
@@ -40,15 +41,28 @@ def _claim(assignment: Assignment, *, allowed: list[str], **changes) -> bool:
 
 
 def chore_mark_done(*, assignment: Assignment, by: Resident, note: str = "", at=None) -> None:
-    """The resident ticks their chore done. Done late still counts as done."""
+    """The resident ticks their chore done. Done late still counts as done, and is kept as late
+    when the first tick comes after the time due and the grace period (a redo keeps the first
+    tick's lateness)."""
     if assignment.resident_id != by.pk:
         raise ValidationError("Only the person this chore is for can tick it done.")
+    now = at or timezone.now()
+    grace = dt.timedelta(minutes=chore_settings(assignment.house).grace_minutes)
+    first_tick = Q(redo_count=0)
     if not _claim(
         assignment,
         allowed=[*OPEN, Assignment.Status.MISSED],
         status=Assignment.Status.DONE,
-        done_at=at or timezone.now(),
+        done_at=now,
         note=note.strip()[:280],
+        late=Case(
+            When(
+                first_tick & (Q(status=Assignment.Status.MISSED) | Q(due_at__lt=now - grace)),
+                then=Value(True),
+            ),
+            When(first_tick, then=Value(False)),
+            default=F("late"),
+        ),
     ):
         raise ValidationError("This chore is already done.")
 
@@ -62,7 +76,12 @@ def chore_undo(*, assignment: Assignment, by: Resident, at=None) -> None:
         raise ValidationError(f"A tick can be undone for {UNDO_MINUTES} minutes only.")
     back_to = Assignment.Status.REDO if assignment.redo_count else Assignment.Status.TO_DO
     if not _claim(
-        assignment, allowed=[Assignment.Status.DONE], status=back_to, done_at=None, note=""
+        assignment,
+        allowed=[Assignment.Status.DONE],
+        status=back_to,
+        done_at=None,
+        note="",
+        late=Case(When(redo_count=0, then=Value(False)), default=F("late")),
     ):
         raise ValidationError("This chore has been checked already.")
 
@@ -139,7 +158,8 @@ def assignment_pin(*, assignment: Assignment, resident: Resident, by: User, requ
 def chores_mark_missed(*, now=None) -> int:
     """Mark every open chore past its due time plus its house's grace period as missed. Safe to
     run twice or in two workers at once: one conditional UPDATE per house. (Every house with
-    assignments has settings: generating assignments creates them.)"""
+    assignments has settings: generating assignments creates them.) The first moment it was
+    missed is kept, even if it is done late and undone again."""
     now = now or timezone.now()
     missed = 0
     for settings in HouseChoreSettings.objects.all():
@@ -147,7 +167,7 @@ def chores_mark_missed(*, now=None) -> int:
             house_id=settings.house_id,
             status__in=OPEN,
             due_at__lt=now - dt.timedelta(minutes=settings.grace_minutes),
-        ).update(status=Assignment.Status.MISSED)
+        ).update(status=Assignment.Status.MISSED, missed_at=Coalesce(F("missed_at"), Value(now)))
     return missed
 
 

@@ -11,7 +11,7 @@ from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.utils import timezone
 
 
@@ -72,6 +72,10 @@ PERSON_FIELDS = (
     "sponsor_name",
     "sponsor_phone",
 )
+
+
+# Order residents by the name they go by, whatever its case.
+BY_SHOWN_NAME = Lower(Coalesce(NullIf(F("preferred_name"), Value("")), F("legal_name")))
 
 
 class Resident(models.Model):

@@ -12,10 +12,9 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Exists, OuterRef, QuerySet
 
-from residents.models import House, HouseRules, Resident, RulesSignature, Stay
+from residents.models import BY_SHOWN_NAME, House, HouseRules, Resident, RulesSignature, Stay
 from residents.selectors import current_rules
 from soberhouse import audit
 from soberhouse.models import User
@@ -136,7 +135,7 @@ def unsigned_residents(house: House, rules: HouseRules | None) -> QuerySet[Resid
     return (
         Resident.objects.filter(Exists(lives_here))
         .exclude(Exists(signed))
-        .order_by(Lower(Coalesce(NullIf(F("preferred_name"), Value("")), F("legal_name"))), "pk")
+        .order_by(BY_SHOWN_NAME, "pk")
     )
 
 

@@ -120,6 +120,7 @@ def test_an_open_chore_is_missed_after_its_grace_period(resident_harbor, harbor)
         assert services.chores_mark_missed() == 0  # twice changes nothing
     assignment.refresh_from_db()
     assert assignment.status == "missed"
+    assert assignment.missed_at == assignment.due_at + dt.timedelta(minutes=121)
 
 
 def test_a_done_chore_is_never_missed(resident_harbor, harbor):
@@ -136,6 +137,54 @@ def test_a_missed_chore_can_still_be_done_late(resident_harbor, harbor):
     services.chore_mark_done(assignment=assignment, by=resident_harbor)
     assignment.refresh_from_db()
     assert assignment.status == "done"
+    assert assignment.late
+
+
+class TestLateness:
+    """Whether a chore was done on time is fixed by its first tick: within the grace period it
+    is on time, after it (or once missed) late; a redo keeps it, an undo forgets it."""
+
+    @pytest.mark.parametrize(("minutes", "late"), [(-60, False), (119, False), (121, True)])
+    def test_the_first_tick_decides(self, resident_harbor, harbor, minutes, late):
+        assignment = _assignment(harbor, resident_harbor)
+        at = assignment.due_at + dt.timedelta(minutes=minutes)
+        services.chore_mark_done(assignment=assignment, by=resident_harbor, at=at)
+        assignment.refresh_from_db()
+        assert assignment.late is late
+
+    def test_missed_then_done_keeps_the_moment_it_was_missed(self, resident_harbor, harbor):
+        assignment = _assignment(harbor, resident_harbor)
+        services.chore_settings(harbor)
+        missed_at = assignment.due_at + dt.timedelta(hours=3)
+        with time_machine.travel(missed_at):
+            services.chores_mark_missed()
+        with time_machine.travel(missed_at + dt.timedelta(hours=1)):
+            services.chore_mark_done(assignment=assignment, by=resident_harbor)
+            services.chore_undo(assignment=assignment, by=resident_harbor)
+        with time_machine.travel(missed_at + dt.timedelta(hours=2)):
+            services.chores_mark_missed()
+        assignment.refresh_from_db()
+        assert (assignment.status, assignment.missed_at) == ("missed", missed_at)
+
+    def test_an_undo_forgets_the_lateness(self, resident_harbor, harbor):
+        assignment = _assignment(harbor, resident_harbor)
+        late = assignment.due_at + dt.timedelta(hours=3)
+        services.chore_mark_done(assignment=assignment, by=resident_harbor, at=late)
+        services.chore_undo(assignment=assignment, by=resident_harbor, at=late)
+        assignment.refresh_from_db()
+        assert (assignment.status, assignment.late) == ("to_do", False)
+
+    def test_a_redo_keeps_the_first_ticks_lateness(self, resident_harbor, manager_harbor, harbor):
+        assignment = _assignment(harbor, resident_harbor, checker=Chore.Checker.MANAGER)
+        on_time = assignment.due_at - dt.timedelta(hours=1)
+        services.chore_mark_done(assignment=assignment, by=resident_harbor, at=on_time)
+        services.chore_check(
+            assignment=assignment, by=manager_harbor, approved=False, note="Corners"
+        )
+        redone = assignment.due_at + dt.timedelta(days=1)
+        services.chore_mark_done(assignment=assignment, by=resident_harbor, at=redone)
+        assignment.refresh_from_db()
+        assert (assignment.status, assignment.redo_count, assignment.late) == ("done", 1, False)
 
 
 class TestSwaps:

@@ -11,7 +11,7 @@ import time_machine
 from chores import schedule
 from chores.dashboard import chores_panel
 from chores.generation import assignments_generate, plan
-from chores.models import Absence, Assignment, Chore, Exclusion, HouseChoreSettings
+from chores.models import Absence, Assignment, Chore, Exclusion, HouseChoreSettings, Swap
 from chores.rotation import Rule
 from chores.services import chore_settings
 from residents.models import Stay
@@ -98,6 +98,7 @@ def _urls(house, chore, assignment):
         ("get", f"/houses/{slug}/chores/new/"),
         ("get", f"/houses/{slug}/chores/{chore.pk}/"),
         ("get", f"/houses/{slug}/chores/rotation/"),
+        ("get", f"/houses/{slug}/chores/history/"),
         ("post", f"/houses/{slug}/chores/rotation/"),
         ("post", f"/houses/{slug}/chores/assignments/{assignment.pk}/"),
     ]
@@ -145,7 +146,7 @@ def test_the_chore_coordinator_manages_the_chores_of_their_house_only(
     assignment = _assignment(chore, TODAY, resident_harbor)
     other = _people(harbor, 1)[0]
     client.force_login(coordinator)
-    for method, url in _urls(harbor, chore, assignment)[:4]:
+    for method, url in _urls(harbor, chore, assignment)[:5]:
         assert getattr(client, method)(url).status_code == 200, url
     response = client.post(
         f"/houses/harbor/chores/assignments/{assignment.pk}/", {"resident": other.pk}
@@ -565,3 +566,98 @@ def test_the_dashboard_shows_the_panel(wednesday, client, harbor, manager_harbor
     page = response.content.decode()
     assert "Missed this week" in page
     assert "/houses/harbor/chores/chart/" in page
+    assert "/houses/harbor/chores/history/" in page
+
+
+# The history
+
+
+@pytest.fixture
+def last_week(harbor):
+    """Ana: a kitchen on time, one late, one missed; Bo: a bathroom redone, one swapped to him by
+    Ana (accepted), and a swap he declined."""
+    ana, bo = _people(harbor, 2)
+    kitchen, bathroom = _chore(harbor, "Kitchen"), _chore(harbor, "Bathroom", checker="manager")
+    _assignment(kitchen, MONDAY, ana, status=Assignment.Status.DONE)
+    _assignment(kitchen, MONDAY + dt.timedelta(1), ana, status=Assignment.Status.DONE, late=True)
+    _assignment(kitchen, MONDAY + dt.timedelta(2), ana, status=Assignment.Status.MISSED)
+    _assignment(bathroom, MONDAY, bo, status=Assignment.Status.CHECKED, redo_count=1)
+    taken = _assignment(bathroom, MONDAY + dt.timedelta(1), bo, pinned=True)
+    Swap.objects.create(assignment=taken, asked_by=ana, asked_of=bo, status="accepted")
+    kept = _assignment(kitchen, MONDAY - dt.timedelta(1), ana)
+    Swap.objects.create(assignment=kept, asked_by=ana, asked_of=bo, status="declined")
+    return ana, bo
+
+
+def test_the_history_shows_outcomes_swaps_and_days(
+    wednesday, client, harbor, manager_harbor, last_week
+):
+    ana, bo = last_week
+    client.force_login(manager_harbor)
+    response = client.get("/houses/harbor/chores/history/")
+    history = response.context["history"]
+    assert (history.start, history.end) == (TODAY - dt.timedelta(27), TODAY)
+    counts = {person.name: value for person, value in history.outcomes}
+    assert (counts[ana.name].done_on_time, counts[ana.name].done_late) == (1, 1)
+    assert (counts[ana.name].missed, counts[ana.name].assigned) == (1, 4)
+    assert (counts[bo.name].redone, counts[bo.name].still_open) == (1, 1)
+    assert history.total.assigned == 6
+    assert [swap.status for swap in history.swaps] == ["accepted", "declined"]
+    page = response.content.decode()
+    assert f'{ana.name} asked {bo.name} — <span class="swap-accepted">accepted' in page
+    assert len(history.page.object_list) == 6
+
+
+def test_the_history_of_one_resident_and_a_few_days(
+    wednesday, client, harbor, manager_harbor, last_week
+):
+    ana, bo = last_week
+    client.force_login(manager_harbor)
+    response = client.get(
+        "/houses/harbor/chores/history/",
+        {"start": "2026-12-08", "end": "2026-12-09", "resident": bo.pk},
+    )
+    history = response.context["history"]
+    assert [person for person, _ in history.outcomes] == [bo]
+    assert [row.day for row, *_ in history.page.object_list] == [MONDAY + dt.timedelta(1)]
+    assert len(history.swaps) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ({"start": "2026-12-09", "end": "2026-12-01"}, "must come before"),
+        ({"start": "2026-01-01", "end": "2026-12-01"}, "at most 92 days"),
+        ({"start": "soon"}, "Enter a valid date"),
+        ({"resident": "999999"}, "Select a valid choice"),
+    ],
+)
+def test_a_bad_history_filter_is_explained_and_shows_the_last_four_weeks(
+    wednesday, client, harbor, manager_harbor, last_week, query, error
+):
+    client.force_login(manager_harbor)
+    response = client.get("/houses/harbor/chores/history/", query)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert response.context["history"].start == TODAY - dt.timedelta(27)
+
+
+def test_the_history_runs_the_same_queries_for_5_and_for_50_residents(
+    wednesday, client, harbor, manager_harbor, django_assert_num_queries
+):
+    chores = [_chore(harbor, f"Chore {n}") for n in range(3)]
+    client.force_login(manager_harbor)
+    for count in (5, 50):
+        people = _people(harbor, count - harbor.stays.count(), prefix=f"P{count}")
+        Assignment.objects.all().delete()
+        for day in range(28):
+            for index, chore in enumerate(chores):
+                row = _assignment(chore, TODAY - dt.timedelta(day), people[(day + index) % count])
+                if day % 5 == 0:
+                    Swap.objects.create(assignment=row, asked_by=people[0], asked_of=people[1])
+        # session, user, two-factor record, the house, the form's residents, the outcomes,
+        # their people, the swaps, the page's count and rows, the navigation's two
+        with django_assert_num_queries(12):
+            response = client.get("/houses/harbor/chores/history/")
+        had_chores = Assignment.objects.values("resident").distinct().count()
+        assert len(response.context["history"].outcomes) == had_chores

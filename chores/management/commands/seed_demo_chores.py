@@ -65,13 +65,20 @@ class Command(BaseCommand):
             )
 
     def _history(self, house: House, today: dt.date) -> None:
-        """Most chores done (and checked where someone checks), a few missed, and yesterday's
-        kitchen sent back for a redo."""
+        """Most chores done (and checked where someone checks), a few done late, a few missed,
+        and yesterday's kitchen sent back for a redo."""
         past = Assignment.objects.filter(house=house, day__lt=today).select_related("chore")
         for number, assignment in enumerate(past.order_by("day", "chore__name")):
             has_checker = assignment.chore.checker != Chore.Checker.NOBODY
             if number % 17 == 5:
                 assignment.status = Assignment.Status.MISSED
+                assignment.missed_at = assignment.due_at + dt.timedelta(hours=2)
+            elif number % 23 == 11:
+                assignment.done_at = assignment.due_at + dt.timedelta(hours=3)
+                assignment.late = True
+                assignment.status = (
+                    Assignment.Status.CHECKED if has_checker else Assignment.Status.DONE
+                )
             elif assignment.day == today - dt.timedelta(
                 days=1
             ) and assignment.chore.name.startswith("Kitchen counters"):
