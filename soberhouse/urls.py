@@ -65,6 +65,9 @@ urlpatterns = [
     ),
     path("houses/<slug:slug>/chores/chart/", chores_manager.chore_chart, name="chore_chart"),
     path("houses/<slug:slug>/chores/history/", chores_manager.chore_history, name="chore_history"),
+    # House meetings (meetings/views.py)
+    # Outside meetings (meetings/outside_views.py)
+    # Calendar feeds (meetings/calendar_views.py)
     path("me/", me_views.me, name="me"),
     path("me/data/", residents_views.my_data, name="my_data"),
     path("audit/", access.staff_required(views.audit_list), name="audit_list"),

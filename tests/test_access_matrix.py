@@ -113,6 +113,9 @@ MATRIX = [
     ("get", "/houses/cedar/chores/history/?start=x", [LOGIN, 404, 404, 404, 200, 200]),
     ("get", "/houses/harbor/chores/chart/", [LOGIN, 200, 404, 200, 404, 200]),
     ("get", "/houses/cedar/chores/chart/?week=2026-12-07", [LOGIN, 404, 200, 404, 200, 200]),
+    # House meetings
+    # Outside meetings
+    # Calendar feeds
 ]
 
 CASES = [
