@@ -6,23 +6,18 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from chores.models import WEEKDAYS, Absence, Chore, Exclusion, HouseChoreSettings
 from residents.models import BY_SHOWN_NAME, House, Resident, Stay
+from residents.selectors import residents_on
 
 ONE_WEEKDAY = (Chore.Schedule.WEEKLY, Chore.Schedule.EVERY_N_WEEKS)
 
 
 def current_residents(house: House, today: dt.date | None = None) -> QuerySet[Resident]:
     """Everyone living in the house today (the house's own date), by name."""
-    today = today or house.today()
-    living = Stay.objects.filter(house=house, move_in__lte=today).filter(
-        Q(move_out__isnull=True) | Q(move_out__gt=today)
-    )
-    return Resident.objects.filter(pk__in=living.values("resident_id")).order_by(
-        BY_SHOWN_NAME, "pk"
-    )
+    return residents_on(house, today or house.today())
 
 
 class ResidentChoiceField(forms.ModelChoiceField):

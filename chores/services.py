@@ -28,6 +28,22 @@ def chore_settings(house) -> HouseChoreSettings:
     return settings
 
 
+@transaction.atomic
+def coordinator_set(*, house, resident: Resident | None, by: User | None = None, request=None):
+    """Name the house's chore coordinator (or nobody): the house meeting elects them."""
+    settings = chore_settings(house)
+    before = settings.coordinator_id
+    settings.coordinator = resident
+    settings.save(update_fields=["coordinator"])
+    audit.record(
+        action="chore.coordinator",
+        actor=by,
+        request=request,
+        obj=settings,
+        changes={"coordinator": [before, resident.pk if resident else None]},
+    )
+
+
 def _lives_in(resident: Resident, house_id: int) -> bool:
     return Stay.objects.current().filter(resident=resident, house_id=house_id).exists()
 

@@ -13,7 +13,28 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from residents import milestones
-from residents.models import House, HouseRules, Resident, RulesSignature, Stay, local_date
+from residents.models import (
+    BY_SHOWN_NAME,
+    House,
+    HouseRules,
+    Resident,
+    RulesSignature,
+    Stay,
+    local_date,
+)
+
+
+def stays_on(house: House, day: dt.date) -> QuerySet[Stay]:
+    """The stays under way in the house on ``day`` (a move-out day is not a day in)."""
+    return Stay.objects.filter(house=house, move_in__lte=day).filter(
+        Q(move_out__isnull=True) | Q(move_out__gt=day)
+    )
+
+
+def residents_on(house: House, day: dt.date) -> QuerySet[Resident]:
+    """Everyone living in the house on ``day``, by the name they go by."""
+    living = stays_on(house, day).values("resident_id")
+    return Resident.objects.filter(pk__in=living).order_by(BY_SHOWN_NAME, "pk")
 
 
 @dataclass(frozen=True)

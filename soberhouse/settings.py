@@ -281,6 +281,9 @@ CELERY_BEAT_SCHEDULE = {
     "chores-generate": {"task": "chores.generate_assignments", "schedule": 60.0 * 60},
     # Every five minutes: chores past their due time and grace period become "missed".
     "chores-mark-missed": {"task": "chores.mark_missed", "schedule": 5.0 * 60},
+    # Every fifteen minutes: each house's next four weeks of meetings (one per regular day, by a
+    # unique key) and the agendas of meetings not started yet, kept up to date.
+    "meetings-keep-schedule": {"task": "meetings.keep_schedule", "schedule": 15.0 * 60},
 }
 
 LOGGING = {

@@ -1,0 +1,651 @@
+"""Writes about house meetings: the schedule, the agenda, attendance, minutes, motions and votes,
+and the officers a passed motion elects.
+
+Who may do what is decided by the views through ``meetings.permissions``; these functions hold
+the rules of the meeting itself (a resident who left cannot be marked, only those present vote,
+one vote each) and write each change to the audit trail.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from chores import outcomes
+from chores.services import coordinator_set
+from meetings.models import (
+    THERE,
+    AgendaItem,
+    Attendance,
+    HouseMeetingSettings,
+    Meeting,
+    Motion,
+    Officer,
+    Vote,
+)
+from meetings.officers import officer_of
+from meetings.votes import Tally
+from residents.models import House, Resident
+from residents.selectors import milestones_to_celebrate, stays_on
+from soberhouse import audit
+
+WEEKS_AHEAD = 4
+MEETING_HOURS = 1
+
+
+def meeting_settings(house: House) -> HouseMeetingSettings:
+    settings, _ = HouseMeetingSettings.objects.get_or_create(house=house)
+    return settings
+
+
+# The schedule
+
+
+def regular_days(settings: HouseMeetingSettings, start: dt.date, days: int) -> list[dt.date]:
+    """The days of the house's regular meeting from ``start`` over ``days`` days."""
+    first = start + dt.timedelta(days=(settings.weekday - start.weekday()) % 7)
+    return [first + dt.timedelta(weeks=week) for week in range((days - 1) // 7 + 1)]
+
+
+def local_moment(day: dt.date, time: dt.time, time_zone: str) -> dt.datetime:
+    """The moment of ``time`` on ``day`` in the zone: a wall-clock time that a DST change
+    skips moves forward, one it repeats is the first of the two."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    moment = dt.datetime.combine(day, time, tzinfo=zone)
+    return moment.astimezone(dt.UTC).astimezone(zone)
+
+
+def meetings_schedule(house: House, *, now: dt.datetime | None = None) -> int:
+    """Create the house's regular meetings of the next four weeks that are not there yet, with
+    the officers of the day as chair and secretary and their agendas filled in. Running it twice,
+    or in two workers at once, creates nothing twice (a unique key on the house and the regular
+    day). Returns how many it created."""
+    now = now or timezone.now()
+    settings = meeting_settings(house)
+    today = house.today(now)
+    chair = officer_of(house, Motion.Office.CHAIR, today)
+    secretary = officer_of(house, Motion.Office.SECRETARY, today)
+    wanted = []
+    for day in regular_days(settings, today, WEEKS_AHEAD * 7):
+        starts_at = local_moment(day, settings.time, house.time_zone)
+        if starts_at > now:
+            wanted.append(
+                Meeting(
+                    house=house,
+                    starts_at=starts_at,
+                    regular_on=day,
+                    place=settings.place,
+                    chair=chair,
+                    secretary=secretary,
+                )
+            )
+    existing = set(
+        Meeting.objects.filter(
+            house=house, regular_on__in=[meeting.regular_on for meeting in wanted]
+        ).values_list("regular_on", flat=True)
+    )
+    new = [meeting for meeting in wanted if meeting.regular_on not in existing]
+    created = Meeting.objects.bulk_create(new, ignore_conflicts=True)
+    made = Meeting.objects.filter(
+        house=house, regular_on__in=[meeting.regular_on for meeting in created], created_at__gte=now
+    )
+    for meeting in made.select_related("house"):
+        agenda_refresh(meeting, now=now)
+    return len(made)
+
+
+def meeting_settings_save(settings: HouseMeetingSettings, *, request=None, changed=()) -> None:
+    """Save the settings; when the regular day, time or place changed, the coming regular
+    meetings that nobody has touched yet (no business added, no motion, no attendance, no
+    minutes) are made again on the new slot."""
+    with transaction.atomic():
+        settings.save()
+        audit.record(
+            action="meeting.settings",
+            request=request,
+            obj=settings,
+            changes={name: str(getattr(settings, name)) for name in changed},
+        )
+        if {"weekday", "time", "place"} & set(changed):
+            untouched = (
+                Meeting.objects.filter(
+                    house=settings.house,
+                    status=Meeting.Status.SCHEDULED,
+                    regular_on__isnull=False,
+                    starts_at__gt=timezone.now(),
+                    minutes="",
+                )
+                .annotate(
+                    added=Count("agenda", filter=Q(agenda__key="")),
+                    marked=Count("attendance"),
+                    moved=Count("motions"),
+                )
+                .filter(added=0, marked=0, moved=0)
+            )
+            Meeting.objects.filter(pk__in=list(untouched.values_list("pk", flat=True))).delete()
+    meetings_schedule(settings.house)
+
+
+def meetings_keep(*, now: dt.datetime | None = None) -> int:
+    """The beat task's work: every house's next four weeks of meetings, and the agendas of
+    meetings not started yet brought up to date."""
+    now = now or timezone.now()
+    created = 0
+    for house in House.objects.all():
+        created += meetings_schedule(house, now=now)
+    upcoming = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(weeks=WEEKS_AHEAD),
+    ).select_related("house")
+    for meeting in upcoming:
+        agenda_refresh(meeting, now=now)
+    return created
+
+
+@transaction.atomic
+def meeting_edit(*, meeting: Meeting, changes: dict, request=None) -> None:
+    """Change the time, place, chair or secretary of a meeting."""
+    for name, value in changes.items():
+        setattr(meeting, name, value)
+    meeting.save()
+    audit.record(
+        action="meeting.edit",
+        request=request,
+        obj=meeting,
+        changes={name: str(value) for name, value in changes.items()},
+    )
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, reason: str, request=None) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why, so that everyone knows."})
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ValidationError("Only a meeting still to come can be cancelled.")
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.CANCELLED, cancel_reason=reason[:200]
+    )
+    meeting.refresh_from_db()
+    audit.record(action="meeting.cancel", request=request, obj=meeting, changes={"reason": reason})
+
+
+@transaction.atomic
+def meeting_close(*, meeting: Meeting, request=None, now: dt.datetime | None = None) -> None:
+    """Mark the meeting held. Votes still open must be closed first; business not reached is
+    carried over to the next meeting by its agenda."""
+    now = now or timezone.now()
+    if not meeting.has_started(now):
+        raise ValidationError("The meeting has not started yet.")
+    if meeting.motions.filter(status=Motion.Status.VOTING).exists():
+        raise ValidationError("Close the vote on each motion first.")
+    if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.SCHEDULED).update(
+        status=Meeting.Status.HELD
+    ):
+        raise ValidationError("This meeting is not open any more.")
+    meeting.refresh_from_db()
+    audit.record(action="meeting.held", request=request, obj=meeting)
+
+
+# The agenda
+
+
+def _previous_held(meeting: Meeting) -> Meeting | None:
+    return (
+        Meeting.objects.filter(
+            house_id=meeting.house_id, status=Meeting.Status.HELD, starts_at__lt=meeting.starts_at
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def _chores_words(counts: outcomes.Outcomes) -> str:
+    parts = []
+    if counts.missed:
+        parts.append(f"{counts.missed} missed")
+    if counts.done_late:
+        parts.append(f"{counts.done_late} done late")
+    if counts.redone:
+        parts.append(f"{counts.redone} needed a redo")
+    return ", ".join(parts)
+
+
+def automatic_items(meeting: Meeting) -> dict[str, tuple[str, str, int | None]]:
+    """{key: (kind, text, resident id)} of what the agenda brings up by itself: newcomers to
+    welcome, milestones to celebrate (of those who share them), chores missed or redone since
+    the last meeting, motions on the table, and business the last meeting did not reach."""
+    house = meeting.house
+    day = meeting.day()
+    previous = _previous_held(meeting)
+    since = previous.day() + dt.timedelta(days=1) if previous else day - dt.timedelta(days=7)
+    items: dict[str, tuple[str, str, int | None]] = {}
+    for stay in (
+        stays_on(house, day)
+        .filter(move_in__gte=since)
+        .select_related("resident")
+        .order_by("move_in")
+    ):
+        items[f"newcomer:{stay.pk}"] = (
+            AgendaItem.Kind.NEWCOMER,
+            f"Welcome {stay.resident.name}, who moved in on {stay.move_in:%A %-d %B}.",
+            stay.resident_id,
+        )
+    for soon in milestones_to_celebrate(house, since, day):
+        milestone = soon.milestone
+        items[f"milestone:{soon.resident.pk}:{milestone.date.isoformat()}"] = (
+            AgendaItem.Kind.MILESTONE,
+            f"Celebrate {soon.resident.name}: {milestone.label} on {milestone.date:%A %-d %B}.",
+            soon.resident.pk,
+        )
+    counted = outcomes.by_resident([house.pk], since, day - dt.timedelta(days=1))
+    worth_a_word = {key: value for key, value in counted.items() if value.needs_a_word}
+    people = Resident.objects.in_bulk([resident_id for _, resident_id in worth_a_word])
+    for (_, resident_id), counts in sorted(
+        worth_a_word.items(), key=lambda pair: people[pair[0][1]].name
+    ):
+        items[f"chores:{resident_id}"] = (
+            AgendaItem.Kind.CHORES,
+            f"Chores since the last meeting: {people[resident_id].name} — "
+            f"{_chores_words(counts)}. How can the house help?",
+            resident_id,
+        )
+    for motion in Motion.objects.filter(house=house, status=Motion.Status.PROPOSED).select_related(
+        "mover"
+    ):
+        items[f"motion:{motion.pk}"] = (
+            AgendaItem.Kind.MOTION,
+            f"Motion on the table: {motion.text[:200]} (moved by {motion.mover.name})",
+            None,
+        )
+    if previous is not None:
+        for item in previous.agenda.filter(
+            kind__in=[AgendaItem.Kind.ADDED, AgendaItem.Kind.CARRIED_OVER], discussed=False
+        ):
+            items[f"carried:{item.carried_from_id or item.pk}"] = (
+                AgendaItem.Kind.CARRIED_OVER,
+                item.text,
+                item.resident_id,
+            )
+    return items
+
+
+@transaction.atomic
+def agenda_refresh(meeting: Meeting, *, now: dt.datetime | None = None) -> bool:
+    """Bring the automatic items of a meeting not started yet up to date: add the new ones, drop
+    those whose cause went away, keep what people added. Returns whether it did anything (a
+    meeting that started, or was held or cancelled, keeps its agenda as it was)."""
+    meeting = Meeting.objects.select_for_update().select_related("house").get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.has_started(now):
+        return False
+    wanted = automatic_items(meeting)
+    have = {item.key: item for item in meeting.agenda.exclude(key="")}
+    meeting.agenda.exclude(key="").exclude(key__in=list(wanted)).delete()
+    changed = []
+    for key, (_, text, _) in wanted.items():
+        item = have.get(key)
+        if item is not None and item.text != text:
+            item.text = text
+            changed.append(item)
+    AgendaItem.objects.bulk_update(changed, ["text"])
+    AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(
+                meeting=meeting,
+                kind=kind,
+                key=key,
+                text=text,
+                resident_id=resident_id,
+                carried_from_id=int(key.split(":")[1]) if kind == "carried_over" else None,
+            )
+            for key, (kind, text, resident_id) in wanted.items()
+            if key not in have
+        ],
+        ignore_conflicts=True,
+    )
+    return True
+
+
+@transaction.atomic
+def agenda_add(*, meeting: Meeting, text: str, by, request=None, now=None) -> AgendaItem:
+    """Anyone in the house adds an item before the meeting starts."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError({"text": "Write what you would like the house to talk about."})
+    if len(text) > 300:
+        raise ValidationError({"text": "Keep it under 300 characters; say more at the meeting."})
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.has_started(now):
+        raise ValidationError("The meeting has started: bring it up there, or at the next one.")
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=AgendaItem.Kind.ADDED,
+        text=text,
+        added_by=by,
+        resident=getattr(by, "resident", None),
+    )
+    audit.record(action="meeting.agenda_add", actor=by, request=request, obj=item)
+    return item
+
+
+@transaction.atomic
+def agenda_discussed(*, item: AgendaItem, discussed: bool, request=None) -> None:
+    AgendaItem.objects.filter(pk=item.pk).update(discussed=discussed)
+    item.discussed = discussed
+    audit.record(
+        action="meeting.agenda_discussed",
+        request=request,
+        obj=item,
+        changes={"discussed": discussed},
+    )
+
+
+# Attendance and minutes
+
+
+def attendance_mark(
+    *, meeting: Meeting, resident: Resident, status: str, by, request=None
+) -> Attendance:
+    """Mark one resident present, late, excused or absent. Only residents living in the house on
+    the meeting's day can be marked, and only once the meeting's day has come."""
+    if status not in Attendance.Status.values:
+        raise ValidationError("Choose present, late, excused or absent.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("This meeting was cancelled.")
+    day = meeting.day()
+    if meeting.house.today() < day:
+        raise ValidationError("Attendance is taken on the day of the meeting.")
+    if not stays_on(meeting.house, day).filter(resident=resident).exists():
+        raise ValidationError(f"{resident.name} did not live in the house on {day:%-d %B}.")
+    with transaction.atomic():
+        attendance, _ = Attendance.objects.update_or_create(
+            meeting=meeting,
+            resident=resident,
+            defaults={"status": status, "marked_by": by, "marked_at": timezone.now()},
+        )
+        audit.record(
+            action="meeting.attendance",
+            actor=by,
+            request=request,
+            obj=meeting,
+            changes={"resident": resident.pk, "status": status},
+        )
+    return attendance
+
+
+class MinutesConflict(ValidationError):
+    """Someone else saved the minutes since this copy was opened."""
+
+    def __init__(self, meeting: Meeting):
+        super().__init__(
+            "Someone else saved the minutes a moment ago. Your text is kept below: copy what "
+            "you added into the newest version."
+        )
+        self.meeting = meeting
+
+
+def minutes_save(*, meeting: Meeting, text: str, version: int, by, request=None) -> int:
+    """Save the minutes if nobody else saved them since ``version``; returns the new version.
+    Saving the same text again changes nothing."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("This meeting was cancelled.")
+    if len(text) > 50_000:
+        raise ValidationError("The minutes are too long to save (50,000 characters at most).")
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if current.minutes_version != version:
+            if current.minutes == text:
+                return current.minutes_version
+            raise MinutesConflict(current)
+        if current.minutes == text:
+            return version
+        Meeting.objects.filter(pk=meeting.pk).update(
+            minutes=text, minutes_version=F("minutes_version") + 1, minutes_saved_at=timezone.now()
+        )
+        audit.record(
+            action="meeting.minutes",
+            actor=by,
+            request=request,
+            obj=meeting,
+            changes={"version": version + 1, "characters": len(text)},
+        )
+    meeting.refresh_from_db()
+    return meeting.minutes_version
+
+
+# Motions and votes
+
+
+def _lives_there(resident: Resident | None, house: House, day: dt.date) -> bool:
+    return resident is not None and stays_on(house, day).filter(resident=resident).exists()
+
+
+@transaction.atomic
+def motion_propose(
+    *,
+    house: House,
+    text: str,
+    mover: Resident,
+    seconder: Resident | None,
+    by,
+    meeting: Meeting | None = None,
+    office: str = "",
+    nominee: Resident | None = None,
+    request=None,
+) -> Motion:
+    text = text.strip()
+    today = house.today()
+    errors = {}
+    if not text:
+        errors["text"] = "Write the motion as the house will vote on it."
+    if not _lives_there(mover, house, today):
+        errors["mover"] = "The mover must live in the house."
+    if seconder is not None and seconder == mover:
+        errors["seconder"] = "Someone other than the mover seconds it."
+    elif seconder is not None and not _lives_there(seconder, house, today):
+        errors["seconder"] = "The seconder must live in the house."
+    if bool(office) != bool(nominee):
+        errors["nominee"] = "An election names both the office and the person."
+    elif nominee is not None and not _lives_there(nominee, house, today):
+        errors["nominee"] = "Officers are residents living in the house."
+    if errors:
+        raise ValidationError(errors)
+    motion = Motion.objects.create(
+        house=house,
+        meeting=meeting,
+        text=text,
+        mover=mover,
+        seconder=seconder,
+        office=office,
+        nominee=nominee,
+        proposed_by=by,
+    )
+    audit.record(action="motion.propose", actor=by, request=request, obj=motion)
+    return motion
+
+
+@transaction.atomic
+def motion_open_vote(*, motion: Motion, meeting: Meeting, by, request=None, now=None) -> None:
+    """Open the vote at a meeting under way. A motion needs a seconder before the house votes."""
+    if meeting.house_id != motion.house_id:
+        raise ValidationError("This motion belongs to another house.")
+    if meeting.status != Meeting.Status.SCHEDULED or not meeting.has_started(now):
+        raise ValidationError("Votes are taken during the meeting.")
+    if motion.seconder_id is None:
+        raise ValidationError("The motion needs a seconder before the house votes.")
+    if not meeting.attendance.exists():
+        raise ValidationError("Take attendance first: only those present vote.")
+    if not Motion.objects.filter(pk=motion.pk, status=Motion.Status.PROPOSED).update(
+        status=Motion.Status.VOTING, meeting=meeting
+    ):
+        raise ValidationError("This motion is not on the table.")
+    motion.refresh_from_db()
+    audit.record(action="motion.open_vote", actor=by, request=request, obj=motion)
+
+
+def may_vote(motion: Motion, resident: Resident | None) -> bool:
+    """Whether ``resident`` was marked present (or late) at the meeting voting on the motion."""
+    return (
+        resident is not None
+        and motion.status == Motion.Status.VOTING
+        and Attendance.objects.filter(
+            meeting_id=motion.meeting_id, resident=resident, status__in=THERE
+        ).exists()
+    )
+
+
+def vote_cast(*, motion: Motion, resident: Resident, choice: str, by, request=None) -> Vote:
+    """One vote per person per motion: the database refuses a second one."""
+    if choice not in Vote.Choice.values:
+        raise ValidationError("Choose yes, no or abstain.")
+    if motion.status != Motion.Status.VOTING:
+        raise ValidationError("The vote on this motion is not open.")
+    if not may_vote(motion, resident):
+        raise ValidationError("Only residents present at the meeting vote.")
+    try:
+        with transaction.atomic():
+            vote = Vote.objects.create(
+                motion=motion, resident=resident, choice=choice, recorded_by=by
+            )
+            audit.record(
+                action="motion.vote",
+                actor=by,
+                request=request,
+                obj=motion,
+                changes={"resident": resident.pk, "recorded_for": by != resident.user},
+            )
+    except IntegrityError:
+        raise ValidationError(f"{resident.name} has voted on this motion already.") from None
+    return vote
+
+
+@transaction.atomic
+def motion_close(*, motion: Motion, by, request=None) -> str:
+    """Count the votes and decide: passed, failed, or no quorum when too few were present. A
+    passed election makes its nominee an officer. Returns the result."""
+    motion = (
+        Motion.objects.select_for_update(of=("self",))
+        .select_related("meeting__house")
+        .get(pk=motion.pk)
+    )
+    if motion.status != Motion.Status.VOTING:
+        raise ValidationError("The vote on this motion is not open.")
+    meeting = motion.meeting
+    settings = meeting_settings(meeting.house)
+    votes = motion.votes.aggregate(
+        yes=Count("pk", filter=Q(choice=Vote.Choice.YES)),
+        no=Count("pk", filter=Q(choice=Vote.Choice.NO)),
+        abstain=Count("pk", filter=Q(choice=Vote.Choice.ABSTAIN)),
+    )
+    tally = Tally(
+        **votes,
+        present=meeting.attendance.filter(status__in=THERE).count(),
+        residents=stays_on(meeting.house, meeting.day()).count(),
+    )
+    result = tally.result(quorum=settings.quorum, passing=settings.passing)
+    Motion.objects.filter(pk=motion.pk).update(
+        status=result,
+        decided_at=timezone.now(),
+        yes=tally.yes,
+        no=tally.no,
+        abstain=tally.abstain,
+        present=tally.present,
+        residents=tally.residents,
+    )
+    motion.refresh_from_db()
+    audit.record(
+        action="motion.decided",
+        actor=by,
+        request=request,
+        obj=motion,
+        changes={"result": result, "yes": tally.yes, "no": tally.no, "abstain": tally.abstain},
+    )
+    if result == Motion.Status.PASSED and motion.office:
+        officer_elect(
+            house=meeting.house,
+            office=motion.office,
+            resident=motion.nominee,
+            starts_on=meeting.day(),
+            motion=motion,
+            by=by,
+            request=request,
+        )
+    return result
+
+
+@transaction.atomic
+def motion_withdraw(*, motion: Motion, by, request=None) -> None:
+    if not Motion.objects.filter(pk=motion.pk, status=Motion.Status.PROPOSED).update(
+        status=Motion.Status.WITHDRAWN, decided_at=timezone.now()
+    ):
+        raise ValidationError("Only a motion on the table can be withdrawn.")
+    motion.refresh_from_db()
+    audit.record(action="motion.withdraw", actor=by, request=request, obj=motion)
+
+
+# Officers
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def officer_elect(
+    *,
+    house: House,
+    office: str,
+    resident: Resident,
+    starts_on: dt.date,
+    by,
+    motion: Motion | None = None,
+    request=None,
+) -> Officer:
+    """Begin a term in ``office``: whoever held it hands it over that day (their term ends, its
+    history stays). The term lasts the house's set number of months. A chore coordinator's
+    election also names them in the chore settings."""
+    settings = meeting_settings(house)
+    Officer.objects.filter(
+        house=house, office=office, starts_on__lt=starts_on, ends_on__gt=starts_on
+    ).update(ends_on=starts_on)
+    Officer.objects.filter(house=house, office=office, starts_on__gte=starts_on).delete()
+    term = Officer.objects.create(
+        house=house,
+        office=office,
+        resident=resident,
+        starts_on=starts_on,
+        ends_on=_months_later(starts_on, settings.officer_term_months),
+        motion=motion,
+    )
+    audit.record(
+        action="officer.elect",
+        actor=by,
+        request=request,
+        obj=term,
+        changes={"office": office, "resident": resident.pk, "until": term.ends_on.isoformat()},
+    )
+    if office == Motion.Office.CHORE_COORDINATOR:
+        coordinator_set(house=house, resident=resident, by=by, request=request)
+    return term
+
+
+@transaction.atomic
+def officer_end(*, term: Officer, on: dt.date, by, request=None) -> None:
+    """End a term early (the officer moved out, or stepped down)."""
+    if on <= term.starts_on:
+        term.delete()
+    elif on < term.ends_on:
+        Officer.objects.filter(pk=term.pk).update(ends_on=on)
+    audit.record(
+        action="officer.end", actor=by, request=request, obj=term, changes={"on": on.isoformat()}
+    )
+    if term.office == Motion.Office.CHORE_COORDINATOR:
+        coordinator_set(house=term.house, resident=None, by=by, request=request)

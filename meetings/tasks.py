@@ -1,0 +1,14 @@
+"""Scheduled meeting work. Idempotent and safe to run in two workers at once."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from meetings.services import meetings_keep
+
+
+@shared_task(name="meetings.keep_schedule")
+def keep_schedule() -> int:
+    """Every house's next four weeks of meetings created, and the agendas of those not started
+    yet brought up to date (newcomers, milestones, chores, motions, business carried over)."""
+    return meetings_keep()
