@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from chores import manager_views as chores_manager
 from chores import resident_views as chores_resident
+from meetings import views as meetings_views
 from residents import access, me_views, record_views, rules_views
 from residents import views as residents_views
 from soberhouse import views
@@ -66,6 +67,26 @@ urlpatterns = [
     path("houses/<slug:slug>/chores/chart/", chores_manager.chore_chart, name="chore_chart"),
     path("houses/<slug:slug>/chores/history/", chores_manager.chore_history, name="chore_history"),
     # House meetings (meetings/views.py)
+    path("meetings/", meetings_views.my_meetings, name="my_meetings"),
+    path("houses/<slug:slug>/meetings/", meetings_views.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", meetings_views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/agenda/", meetings_views.agenda_add, name="meeting_agenda_add"),
+    path("meetings/agenda/<int:pk>/", meetings_views.agenda_item, name="meeting_agenda_item"),
+    path("meetings/<int:pk>/attendance/", meetings_views.attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/minutes/", meetings_views.minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/motions/", meetings_views.motion_new, name="meeting_motion_new"),
+    path("meetings/<int:pk>/edit/", meetings_views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/cancel/", meetings_views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/close/", meetings_views.meeting_close, name="meeting_close"),
+    path("meetings/motions/<int:pk>/open/", meetings_views.motion_open, name="motion_open"),
+    path("meetings/motions/<int:pk>/record/", meetings_views.motion_record, name="motion_record"),
+    path("meetings/motions/<int:pk>/close/", meetings_views.motion_close, name="motion_close"),
+    path(
+        "meetings/motions/<int:pk>/withdraw/",
+        meetings_views.motion_withdraw,
+        name="motion_withdraw",
+    ),
+    path("meetings/motions/<int:pk>/vote/", meetings_views.motion_vote, name="motion_vote"),
     # Outside meetings (meetings/outside_views.py)
     # Calendar feeds (meetings/calendar_views.py)
     path("me/", me_views.me, name="me"),

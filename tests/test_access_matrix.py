@@ -34,6 +34,14 @@ class _ChoreURL(str):
         )
 
 
+class _MeetingURL(str):
+    """A URL template with house meeting placeholders ({meeting}, {agenda_item}, {motion}),
+    filled from ``_meeting_objects`` (1 in ``test_every_url_is_in_the_matrix``)."""
+
+    def format(self, /, *args, **kwargs):
+        return str.format(self, *args, **{"meeting": 1, "agenda_item": 1, "motion": 1, **kwargs})
+
+
 # (method, url template, expected status per persona in PERSONAS order)
 MATRIX = [
     ("get", "/", [LOGIN, 302, 302, 302, 302, 302]),
@@ -113,7 +121,31 @@ MATRIX = [
     ("get", "/houses/cedar/chores/history/?start=x", [LOGIN, 404, 404, 404, 200, 200]),
     ("get", "/houses/harbor/chores/chart/", [LOGIN, 200, 404, 200, 404, 200]),
     ("get", "/houses/cedar/chores/chart/?week=2026-12-07", [LOGIN, 404, 200, 404, 200, 200]),
-    # House meetings
+    # House meetings: harbor's meeting under way, resident_harbor present, a motion being voted on.
+    # Writes with nothing given are explained on the page (200) or after a redirect (302).
+    ("get", "/meetings/", [LOGIN, 302, 302, 404, 404, 404]),
+    ("get", "/houses/harbor/meetings/", [LOGIN, 200, 404, 200, 404, 200]),
+    ("get", "/houses/cedar/meetings/?page=x", [LOGIN, 404, 200, 404, 200, 200]),
+    ("get", _MeetingURL("/meetings/{meeting}/"), [LOGIN, 200, 404, 200, 404, 200]),
+    ("get", "/meetings/999999/", [LOGIN, 404, 404, 404, 404, 404]),
+    ("post", _MeetingURL("/meetings/{meeting}/agenda/"), [LOGIN, 200, 404, 200, 404, 200]),
+    ("post", _MeetingURL("/meetings/agenda/{agenda_item}/"), [LOGIN, 404, 404, 302, 404, 302]),
+    ("post", _MeetingURL("/meetings/{meeting}/attendance/"), [LOGIN, 404, 404, 302, 404, 302]),
+    ("post", _MeetingURL("/meetings/{meeting}/minutes/"), [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", _MeetingURL("/meetings/{meeting}/motions/"), [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", _MeetingURL("/meetings/{meeting}/edit/"), [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", _MeetingURL("/meetings/{meeting}/cancel/"), [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", _MeetingURL("/meetings/{meeting}/close/"), [LOGIN, 404, 404, 302, 404, 302]),
+    ("get", _MeetingURL("/meetings/{meeting}/close/"), [405] * 6),
+    ("post", _MeetingURL("/meetings/motions/{motion}/open/"), [LOGIN, 404, 404, 302, 404, 302]),
+    ("post", _MeetingURL("/meetings/motions/{motion}/record/"), [LOGIN, 404, 404, 302, 404, 302]),
+    ("post", _MeetingURL("/meetings/motions/{motion}/close/"), [LOGIN, 404, 404, 302, 404, 302]),
+    (
+        "post",
+        _MeetingURL("/meetings/motions/{motion}/withdraw/"),
+        [LOGIN, 404, 404, 302, 404, 302],
+    ),
+    ("post", _MeetingURL("/meetings/motions/{motion}/vote/"), [LOGIN, 302, 404, 404, 404, 404]),
     # Outside meetings
     # Calendar feeds
 ]
@@ -176,6 +208,44 @@ def _chore_objects(request):
     objects.update(
         assignment=assignment("Kitchen", resident).pk, done_assignment=done.pk, swap=swap.pk
     )
+
+
+@pytest.fixture(autouse=True)
+def _meeting_objects(request):
+    """The house meeting rows' objects, added to ``objects`` where a test uses it: harbor's
+    meeting that started ten minutes ago with an item on its agenda, resident_harbor marked
+    present, and a seconded motion whose vote is open."""
+    if "objects" not in request.fixturenames:
+        return
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings import services
+    from meetings.models import AgendaItem, Meeting
+    from tests.factories import make_resident
+
+    objects = request.getfixturevalue("objects")
+    harbor = request.getfixturevalue("harbor")
+    resident = request.getfixturevalue("resident_harbor")
+    seconder = make_resident(harbor)
+    meeting = Meeting.objects.create(
+        house=harbor,
+        starts_at=timezone.now() - dt.timedelta(minutes=10),
+        place="The living room",
+    )
+    item = AgendaItem.objects.create(meeting=meeting, kind=AgendaItem.Kind.ADDED, text="Garden")
+    services.attendance_mark(meeting=meeting, resident=resident, status="present", by=None)
+    motion = services.motion_propose(
+        house=harbor,
+        meeting=meeting,
+        text="A garden rota",
+        mover=resident,
+        seconder=seconder,
+        by=None,
+    )
+    services.motion_open_vote(motion=motion, meeting=meeting, by=None)
+    objects.update(meeting=meeting.pk, agenda_item=item.pk, motion=motion.pk)
 
 
 @pytest.mark.parametrize(("method", "url", "persona", "expected"), CASES)
