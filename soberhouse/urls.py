@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from chores import manager_views as chores_manager
 from chores import resident_views as chores_resident
+from meetings import calendar_views
 from meetings import views as meetings_views
 from residents import access, me_views, record_views, rules_views
 from residents import views as residents_views
@@ -89,6 +90,8 @@ urlpatterns = [
     path("meetings/motions/<int:pk>/vote/", meetings_views.motion_vote, name="motion_vote"),
     # Outside meetings (meetings/outside_views.py)
     # Calendar feeds (meetings/calendar_views.py)
+    path("calendar/<slug:token>.ics", calendar_views.feed, name="calendar_feed"),
+    path("me/calendar/", calendar_views.feed_manage, name="calendar_feed_manage"),
     path("me/", me_views.me, name="me"),
     path("me/data/", residents_views.my_data, name="my_data"),
     path("audit/", access.staff_required(views.audit_list), name="audit_list"),

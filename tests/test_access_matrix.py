@@ -148,6 +148,8 @@ MATRIX = [
     ("post", _MeetingURL("/meetings/motions/{motion}/vote/"), [LOGIN, 302, 404, 404, 404, 404]),
     # Outside meetings
     # Calendar feeds
+    ("post", "/me/calendar/", [LOGIN, 302, 302, 302, 302, 302]),  # makes one's own address
+    ("get", "/calendar/not-a-calendar-token.ics", [404, 404, 404, 404, 404, 404]),
 ]
 
 CASES = [
