@@ -38,7 +38,18 @@ PAST_PER_PAGE = 20
 # Forms
 
 
-class AgendaForm(forms.Form):
+class _Form(forms.Form):
+    """Several forms share the meeting page: each names its fields' ids after itself."""
+
+    ids = "id_%s"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", self.ids)
+        super().__init__(*args, **kwargs)
+
+
+class AgendaForm(_Form):
+    ids = "agenda-%s"
     text = forms.CharField(
         label="Something for the house to talk about",
         max_length=300,
@@ -46,7 +57,7 @@ class AgendaForm(forms.Form):
     )
 
 
-class _ResidentsForm(forms.Form):
+class _ResidentsForm(_Form):
     """Fields that choose a resident living in the house. ``people``, when given, is the list the
     page has already loaded: the choices are drawn from it instead of one query per field."""
 
@@ -62,6 +73,7 @@ class _ResidentsForm(forms.Form):
 
 
 class MotionForm(_ResidentsForm):
+    ids = "motion-%s"
     text = forms.CharField(
         label="The motion",
         max_length=1000,
@@ -91,6 +103,7 @@ class MotionForm(_ResidentsForm):
 
 
 class RecordVoteForm(_ResidentsForm):
+    ids = "record-%s"
     resident = forms.ModelChoiceField(
         queryset=Resident.objects.none(),
         label="Vote of",
@@ -101,6 +114,7 @@ class RecordVoteForm(_ResidentsForm):
 
 
 class EditForm(_ResidentsForm):
+    ids = "edit-%s"
     day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label="Place", max_length=80)
@@ -115,7 +129,8 @@ class EditForm(_ResidentsForm):
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(_Form):
+    ids = "cancel-%s"
     reason = forms.CharField(
         label="Why it is cancelled",
         max_length=200,
@@ -123,7 +138,8 @@ class CancelForm(forms.Form):
     )
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(_Form):
+    ids = "minutes-%s"
     text = forms.CharField(
         label="Minutes",
         required=False,
@@ -392,7 +408,13 @@ def minutes(request, pk):
         error = " ".join(message for errors in form.errors.values() for message in errors)
     meeting.refresh_from_db()
     if request.htmx:
-        context = {"meeting": conflict or meeting, "error": error, "conflict": conflict}
+        newest = conflict or meeting
+        context = {
+            "meeting": newest,
+            "version": newest.minutes_version,
+            "error": error,
+            "conflict": conflict,
+        }
         return render(request, "meetings/_minutes_status.html", context)
     if error is None:
         messages.success(request, "The minutes are saved.")
