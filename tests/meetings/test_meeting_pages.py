@@ -294,3 +294,55 @@ def test_the_pages_run_a_fixed_number_of_queries(
 
 PAGE_QUERIES = 12
 LIST_QUERIES = 9
+
+
+# Moving, cancelling, closing
+
+
+def test_a_manager_moves_the_meeting(client, meeting, manager_harbor, resident_harbor):
+    client.force_login(manager_harbor)
+    with time_machine.travel(THURSDAY_NOON, tick=False):
+        bad = client.post(
+            f"/meetings/{meeting.pk}/edit/", {"day": "someday", "time": "19:30", "place": "Porch"}
+        )
+        assert bad.status_code == 200
+        assert "Enter a valid date." in bad.content.decode()
+        assert 'value="Porch"' in bad.content.decode()  # nothing typed is lost
+        response = client.post(
+            f"/meetings/{meeting.pk}/edit/",
+            {
+                "day": "2026-12-13",
+                "time": "19:30",
+                "place": "The porch",
+                "chair": resident_harbor.pk,
+            },
+        )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == SUNDAY_7PM + dt.timedelta(minutes=30)
+    assert (meeting.place, meeting.chair) == ("The porch", resident_harbor)
+    assert AuditEvent.objects.filter(action="meeting.edit").count() == 1
+
+
+def test_a_manager_cancels_the_meeting_and_says_why(client, meeting, manager_harbor):
+    client.force_login(manager_harbor)
+    with time_machine.travel(THURSDAY_NOON, tick=False):
+        empty = client.post(f"/meetings/{meeting.pk}/cancel/", {"reason": ""})
+        assert "Say why, so that everyone knows." in empty.content.decode()
+        response = client.post(f"/meetings/{meeting.pk}/cancel/", {"reason": "Holiday trip"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.cancel_reason) == ("cancelled", "Holiday trip")
+
+
+def test_the_chair_closes_the_meeting_once_started(client, meeting, resident_harbor):
+    Meeting.objects.filter(pk=meeting.pk).update(chair=resident_harbor)
+    client.force_login(resident_harbor.user)
+    with time_machine.travel(THURSDAY_NOON, tick=False):
+        early = client.post(f"/meetings/{meeting.pk}/close/", follow=True)
+    assert "The meeting has not started yet." in early.content.decode()
+    with time_machine.travel(DURING, tick=False):
+        assert client.post(f"/meetings/{meeting.pk}/close/").status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == "held"
+    assert AuditEvent.objects.filter(action="meeting.held").count() == 1
