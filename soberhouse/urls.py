@@ -7,6 +7,7 @@ from django.urls import include, path
 from chores import manager_views as chores_manager
 from chores import resident_views as chores_resident
 from meetings import calendar_views
+from meetings import outside_views as meetings_outside
 from meetings import views as meetings_views
 from residents import access, me_views, record_views, rules_views
 from residents import views as residents_views
@@ -89,6 +90,22 @@ urlpatterns = [
     ),
     path("meetings/motions/<int:pk>/vote/", meetings_views.motion_vote, name="motion_vote"),
     # Outside meetings (meetings/outside_views.py)
+    path("meetings/outside/", meetings_outside.my_outside_meetings, name="my_outside_meetings"),
+    path(
+        "meetings/outside/<int:pk>/delete/",
+        meetings_outside.outside_meeting_delete,
+        name="outside_meeting_delete",
+    ),
+    path(
+        "meetings/outside/<int:pk>/verify/",
+        meetings_outside.outside_meeting_verify,
+        name="outside_meeting_verify",
+    ),
+    path(
+        "houses/<slug:slug>/outside-meetings/",
+        meetings_outside.house_outside_meetings,
+        name="house_outside_meetings",
+    ),
     # Calendar feeds (meetings/calendar_views.py)
     path("calendar/<slug:token>.ics", calendar_views.feed, name="calendar_feed"),
     path("me/calendar/", calendar_views.feed_manage, name="calendar_feed_manage"),

@@ -42,6 +42,14 @@ class _MeetingURL(str):
         return str.format(self, *args, **{"meeting": 1, "agenda_item": 1, "motion": 1, **kwargs})
 
 
+class _OutsideURL(str):
+    """A URL template with an {outside_meeting} placeholder: resident_harbor's meeting logged
+    this week, from ``_outside_objects`` (1 in ``test_every_url_is_in_the_matrix``)."""
+
+    def format(self, /, *args, **kwargs):
+        return str.format(self, *args, **{"outside_meeting": 1, **kwargs})
+
+
 # (method, url template, expected status per persona in PERSONAS order)
 MATRIX = [
     ("get", "/", [LOGIN, 302, 302, 302, 302, 302]),
@@ -147,6 +155,25 @@ MATRIX = [
     ),
     ("post", _MeetingURL("/meetings/motions/{motion}/vote/"), [LOGIN, 302, 404, 404, 404, 404]),
     # Outside meetings
+    ("get", "/meetings/outside/", [LOGIN, 200, 200, 404, 404, 404]),
+    ("post", "/meetings/outside/", [LOGIN, 200, 200, 404, 404, 404]),  # nothing given: explained
+    (
+        "post",
+        _OutsideURL("/meetings/outside/{outside_meeting}/delete/"),
+        [LOGIN, 302, 404, 404, 404, 404],
+    ),
+    ("get", _OutsideURL("/meetings/outside/{outside_meeting}/delete/"), [405] * 6),
+    (
+        "post",
+        _OutsideURL("/meetings/outside/{outside_meeting}/verify/"),
+        [LOGIN, 404, 404, 302, 404, 302],
+    ),
+    ("get", _OutsideURL("/meetings/outside/{outside_meeting}/verify/"), [405] * 6),
+    ("post", "/meetings/outside/999999/verify/", [LOGIN, 404, 404, 404, 404, 404]),
+    ("get", "/houses/harbor/outside-meetings/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("get", "/houses/cedar/outside-meetings/?week=x", [LOGIN, 404, 404, 404, 200, 200]),
+    ("get", "/houses/nowhere/outside-meetings/", [LOGIN, 404, 404, 404, 404, 404]),
+    ("post", "/houses/harbor/outside-meetings/", [405] * 6),
     # Calendar feeds
     ("post", "/me/calendar/", [LOGIN, 302, 302, 302, 302, 302]),  # makes one's own address
     ("get", "/calendar/not-a-calendar-token.ics", [404, 404, 404, 404, 404, 404]),
@@ -248,6 +275,24 @@ def _meeting_objects(request):
     )
     services.motion_open_vote(motion=motion, meeting=meeting, by=None)
     objects.update(meeting=meeting.pk, agenda_item=item.pk, motion=motion.pk)
+
+
+@pytest.fixture(autouse=True)
+def _outside_objects(request):
+    """The outside meeting rows' object, added to ``objects`` where a test uses it: a meeting
+    resident_harbor logged today."""
+    if "objects" not in request.fixturenames:
+        return
+    from meetings.outside import outside_meeting_log
+    from residents.models import Stay
+
+    objects = request.getfixturevalue("objects")
+    resident = request.getfixturevalue("resident_harbor")
+    stay = Stay.objects.current().select_related("house", "resident__user").get(resident=resident)
+    meeting = outside_meeting_log(
+        stay=stay, day=stay.house.today(), name="Sunrise Group", fellowship="aa"
+    )
+    objects.update(outside_meeting=meeting.pk)
 
 
 @pytest.mark.parametrize(("method", "url", "persona", "expected"), CASES)

@@ -162,8 +162,9 @@ def test_today_runs_the_same_queries_whatever_the_house_size(
 ):
     me = _crowded_house(harbor, residents)[0]
     client.force_login(me.user)
-    # session, user, managed houses, current stay, the current house rules, my open chores
-    with django_assert_num_queries(6):
+    # session, user, managed houses, current stay, the current house rules, my open chores,
+    # my outside meetings this week (with the house's number)
+    with django_assert_num_queries(7):
         response = client.get("/today/")
     page = response.content.decode()
     assert "Your chores today" in page
