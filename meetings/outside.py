@@ -25,7 +25,7 @@ from django.utils import timezone
 from chores.dashboard import week_start
 from meetings.models import HouseMeetingSettings, OutsideMeeting
 from meetings.officers import is_secretary
-from meetings.services import meeting_settings  # made with the defaults when first needed
+from meetings.services import meeting_settings_to_read
 from residents import access
 from residents.models import House, Resident, Stay
 from soberhouse import audit
@@ -262,7 +262,7 @@ def my_meetings(stay: Stay, *, now: dt.datetime | None = None) -> MyMeetings:
     today = stay.house.today(now)
     monday = week_start(today)
     expected = expected_in_week(
-        meeting_settings(stay.house).outside_meetings_expected, stay, monday
+        meeting_settings_to_read(stay.house).outside_meetings_expected, stay, monday
     )
     first_monday = monday - dt.timedelta(weeks=WEEKS_SHOWN - 1)
     entries = list(
@@ -417,7 +417,7 @@ def house_week(
     today = house.today(now)
     monday = monday or week_start(today)
     sunday = monday + dt.timedelta(days=6)
-    expected = meeting_settings(house).outside_meetings_expected
+    expected = meeting_settings_to_read(house).outside_meetings_expected
     if monday == week_start(today):
         stays = house.stays.filter(move_in__lte=today).filter(
             Q(move_out__isnull=True) | Q(move_out__gt=today)

@@ -40,8 +40,17 @@ MEETING_HOURS = 1
 
 
 def meeting_settings(house: House) -> HouseMeetingSettings:
+    """The house's settings, saved with the defaults the first time a write needs them."""
     settings, _ = HouseMeetingSettings.objects.get_or_create(house=house)
     return settings
+
+
+def meeting_settings_to_read(house: House) -> HouseMeetingSettings:
+    """The house's settings for a page to read: the defaults, unsaved, when it has none yet (a
+    GET changes nothing). One query."""
+    return HouseMeetingSettings.objects.filter(house=house).first() or HouseMeetingSettings(
+        house=house
+    )
 
 
 # The schedule

@@ -7,6 +7,7 @@ from django.urls import include, path
 from chores import manager_views as chores_manager
 from chores import resident_views as chores_resident
 from meetings import calendar_views
+from meetings import house_views as meetings_house
 from meetings import outside_views as meetings_outside
 from meetings import views as meetings_views
 from residents import access, me_views, record_views, rules_views
@@ -68,6 +69,17 @@ urlpatterns = [
     ),
     path("houses/<slug:slug>/chores/chart/", chores_manager.chore_chart, name="chore_chart"),
     path("houses/<slug:slug>/chores/history/", chores_manager.chore_history, name="chore_history"),
+    # A house's meeting records (meetings/house_views.py)
+    path("houses/<slug:slug>/decisions/", meetings_house.decisions, name="decisions"),
+    path("houses/<slug:slug>/officers/", meetings_house.officers, name="officers"),
+    path(
+        "houses/<slug:slug>/officers/<int:pk>/end/", meetings_house.officer_end, name="officer_end"
+    ),
+    path(
+        "houses/<slug:slug>/meetings/settings/",
+        meetings_house.meeting_settings,
+        name="meeting_settings",
+    ),
     # House meetings (meetings/views.py)
     path("meetings/", meetings_views.my_meetings, name="my_meetings"),
     path("houses/<slug:slug>/meetings/", meetings_views.meeting_list, name="meeting_list"),

@@ -129,6 +129,14 @@ MATRIX = [
     ("get", "/houses/cedar/chores/history/?start=x", [LOGIN, 404, 404, 404, 200, 200]),
     ("get", "/houses/harbor/chores/chart/", [LOGIN, 200, 404, 200, 404, 200]),
     ("get", "/houses/cedar/chores/chart/?week=2026-12-07", [LOGIN, 404, 200, 404, 200, 200]),
+    # A house's meeting records
+    ("get", "/houses/harbor/decisions/?q=quiet", [LOGIN, 200, 404, 200, 404, 200]),
+    ("get", "/houses/cedar/decisions/", [LOGIN, 404, 200, 404, 200, 200]),
+    ("get", "/houses/harbor/officers/", [LOGIN, 200, 404, 200, 404, 200]),
+    ("post", "/houses/harbor/officers/999999/end/", [LOGIN, 404, 404, 404, 404, 404]),
+    ("get", "/houses/harbor/meetings/settings/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", "/houses/harbor/meetings/settings/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("get", "/houses/cedar/meetings/settings/", [LOGIN, 404, 404, 404, 200, 200]),
     # House meetings: harbor's meeting under way, resident_harbor present, a motion being voted on.
     # Writes with nothing given are explained on the page (200) or after a redirect (302).
     ("get", "/meetings/", [LOGIN, 302, 302, 404, 404, 404]),

@@ -163,8 +163,9 @@ def test_today_runs_the_same_queries_whatever_the_house_size(
     me = _crowded_house(harbor, residents)[0]
     client.force_login(me.user)
     # session, user, managed houses, current stay, the current house rules, my open chores,
-    # my outside meetings this week (with the house's number)
-    with django_assert_num_queries(7):
+    # my outside meetings this week (with the house's number), the next house meeting, motions
+    # waiting for my vote
+    with django_assert_num_queries(9):
         response = client.get("/today/")
     page = response.content.decode()
     assert "Your chores today" in page

@@ -64,8 +64,10 @@ def test_the_dashboard_runs_the_same_queries_for_any_number_of_residents(
             make_resident(harbor)
         # session, user, two-factor check, navigation (viewer's stay, managed houses), the
         # house, its current rules, the roster's stays with their people, arrivals, departures,
-        # the chores panel's counts (one aggregate)
-        with django_assert_num_queries(11):
+        # the chores panel's counts (one aggregate), the meetings panel (next meeting, last
+        # meeting with its attendance, open motions), the outside meetings' week (settings,
+        # stays, entries)
+        with django_assert_num_queries(17):
             response = client.get("/houses/harbor/")
         assert len(response.context["rows"]) >= count
 

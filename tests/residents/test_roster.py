@@ -141,9 +141,10 @@ def test_the_dashboard_runs_the_same_queries_for_5_and_for_50_residents(
         _fill(cedar, 2)
         # session, user, managed houses (the manager check), two-factor record, the house, its
         # current rules, the roster's stays with their people, the roster's signatures,
-        # arrivals, departures, the chores panel's counts (one aggregate), the viewer's own stay
-        # (navigation)
-        with django_assert_num_queries(12):
+        # arrivals, departures, the chores panel's counts (one aggregate), the meetings panel
+        # (next, last with attendance, open motions), the outside meetings' week (settings,
+        # stays, entries), the viewer's own stay (navigation)
+        with django_assert_num_queries(18):
             response = client.get("/houses/harbor/")
         assert len(response.context["rows"]) == count
 

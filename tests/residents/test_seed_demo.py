@@ -101,3 +101,26 @@ def test_the_demo_houses_have_chores_and_four_weeks_of_history(db):
     before = Assignment.objects.count()
     call_command("seed_demo", allow_without_debug=True)
     assert Assignment.objects.count() == before
+
+
+def test_the_demo_houses_have_meetings_officers_and_outside_meetings(db):
+    from meetings.models import Meeting, Motion, Officer, OutsideMeeting
+    from residents.selectors import residents_on
+
+    call_command("seed_demo", allow_without_debug=True)
+    for slug in ("harbor", "cedar"):
+        meetings = Meeting.objects.filter(house__slug=slug)
+        held = meetings.filter(status="held")
+        assert held.count() == 4
+        for meeting in held:
+            living = residents_on(meeting.house, meeting.day()).count()
+            assert meeting.minutes and meeting.attendance.count() == living
+        assert meetings.filter(status="scheduled").count() == 4
+        statuses = set(Motion.objects.filter(house__slug=slug).values_list("status", flat=True))
+        assert statuses == {"passed", "failed"}
+        offices = set(Officer.objects.filter(house__slug=slug).values_list("office", flat=True))
+        assert offices == {"chair", "secretary"}
+        assert OutsideMeeting.objects.filter(house__slug=slug).exists()
+    before = (Meeting.objects.count(), OutsideMeeting.objects.count())
+    call_command("seed_demo", allow_without_debug=True)
+    assert (Meeting.objects.count(), OutsideMeeting.objects.count()) == before
