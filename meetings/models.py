@@ -17,6 +17,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from residents.models import DateRange, House, Resident
@@ -366,6 +367,16 @@ class OutsideMeeting(models.Model):
         indexes = [
             models.Index(fields=["house", "day"], name="outside_house_day"),
             models.Index(fields=["resident", "day"], name="outside_resident_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "resident",
+                "day",
+                "fellowship",
+                Lower("name"),
+                name="outside_meeting_logged_once",
+                violation_error_message="This meeting is in your log for that day already.",
+            )
         ]
 
     def __str__(self) -> str:

@@ -185,6 +185,9 @@ def test_today_shows_the_next_meeting_and_asks_for_a_vote(client, harbor, reside
         client.force_login(resident_harbor.user)  # a new session: the last one is days old
         page = client.get("/today/").content.decode()
         assert "Your vote, please" in page and "Movie night on Fridays" in page
+        meeting_page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+        assert "The count is shown when the vote closes." in meeting_page
+        assert "so far" not in meeting_page  # a running count could sway the vote
         services.vote_cast(motion=motion, resident=resident_harbor, choice="yes", by=None)
         assert "Your vote, please" not in client.get("/today/").content.decode()
 

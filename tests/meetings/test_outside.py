@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from meetings import outside
 from meetings.models import HouseMeetingSettings, Motion, Officer, OutsideMeeting
@@ -655,3 +656,16 @@ def test_the_demo_makes_a_lived_in_log(harbor, manager_harbor, today, seed):
         last_week = outside.house_week(harbor, monday=MONDAY - dt.timedelta(weeks=1))
         assert not last_week.short
         assert demo_outside_meetings(harbor, today, random.Random(seed)) == []
+
+
+def test_the_database_refuses_the_same_meeting_twice_in_a_day(harbor, resident_harbor):
+    fields = {
+        "resident": resident_harbor,
+        "house": harbor,
+        "day": harbor.today(),
+        "fellowship": "na",
+    }
+    OutsideMeeting.objects.create(name="Tuesday Night NA", **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutsideMeeting.objects.create(name="tuesday night na", **fields)
+    OutsideMeeting.objects.create(name="Tuesday Night NA", **{**fields, "fellowship": "aa"})
