@@ -225,12 +225,24 @@ def outside_meeting_delete(*, meeting: OutsideMeeting, by: Resident, request=Non
 # Selectors
 
 
-def _progress(count: int, expected: int) -> str:
-    return f"{count} of {expected} this week"
+class _Progress:
+    """A week's count against what the house expects (``count`` and ``expected`` come from the
+    class that uses it)."""
+
+    count: int
+    expected: int
+
+    @property
+    def progress(self) -> str:
+        return f"{self.count} of {self.expected} this week"
+
+    @property
+    def to_go(self) -> int:
+        return max(self.expected - self.count, 0)
 
 
 @dataclass
-class MyMeetings:
+class MyMeetings(_Progress):
     """One resident's page: this week against what is expected, the weeks before, and the
     meetings they went to lately, to log again in one tap."""
 
@@ -246,14 +258,6 @@ class MyMeetings:
     @property
     def count(self) -> int:
         return sum(1 for meeting in self.this_week if meeting.house_id == self.stay.house_id)
-
-    @property
-    def progress(self) -> str:
-        return _progress(self.count, self.expected)
-
-    @property
-    def to_go(self) -> int:
-        return max(self.expected - self.count, 0)
 
 
 def my_meetings(stay: Stay, *, now: dt.datetime | None = None) -> MyMeetings:
@@ -302,17 +306,9 @@ def my_meetings(stay: Stay, *, now: dt.datetime | None = None) -> MyMeetings:
 
 
 @dataclass(frozen=True)
-class WeekCount:
+class WeekCount(_Progress):
     count: int
     expected: int
-
-    @property
-    def progress(self) -> str:
-        return _progress(self.count, self.expected)
-
-    @property
-    def to_go(self) -> int:
-        return max(self.expected - self.count, 0)
 
 
 def my_week_count(stay: Stay, *, now: dt.datetime | None = None) -> WeekCount:
@@ -348,7 +344,7 @@ def my_week_count(stay: Stay, *, now: dt.datetime | None = None) -> WeekCount:
 
 
 @dataclass
-class ResidentWeek:
+class ResidentWeek(_Progress):
     """One resident's week in the house view."""
 
     resident: Resident
@@ -364,10 +360,6 @@ class ResidentWeek:
     @property
     def verified(self) -> int:
         return sum(1 for meeting in self.meetings if meeting.verified_at is not None)
-
-    @property
-    def to_go(self) -> int:
-        return max(self.expected - self.count, 0)
 
     @property
     def is_short(self) -> bool:

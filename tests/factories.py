@@ -57,3 +57,19 @@ def make_manager(house: House, **user_fields) -> User:
     user = UserFactory(**user_fields)
     Membership.objects.create(house=house, user=user, role=Membership.Role.MANAGER)
     return user
+
+
+def make_assignment(chore, day: dt.date, resident: Resident | None, **fields):
+    """A chore on a day, due at the chore's time in its house's zone."""
+    from chores.models import Assignment
+    from chores.schedule import due_at
+
+    return Assignment.objects.create(
+        chore=chore,
+        house=chore.house,
+        day=day,
+        due_at=due_at(day, chore.due_time, chore.house.time_zone),
+        resident=resident,
+        points=chore.points,
+        **fields,
+    )

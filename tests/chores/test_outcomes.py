@@ -6,28 +6,13 @@ import pytest
 
 from chores import outcomes
 from chores.models import Assignment, Chore
-from chores.schedule import due_at
-from tests.factories import make_resident
+from tests.factories import make_assignment, make_resident
 
 WEEK = [dt.date(2026, 11, 2) + dt.timedelta(days=offset) for offset in range(7)]  # Mon–Sun
 
 
 def _chore(house, name):
     return Chore.objects.create(house=house, name=name, points=2)
-
-
-def _on(chore, day, resident, *, status="done", late=False, redo_count=0):
-    return Assignment.objects.create(
-        chore=chore,
-        house=chore.house,
-        day=day,
-        due_at=due_at(day, chore.due_time, chore.house.time_zone),
-        resident=resident,
-        points=chore.points,
-        status=status,
-        late=late,
-        redo_count=redo_count,
-    )
 
 
 @pytest.fixture
@@ -38,18 +23,22 @@ def week(harbor, cedar, resident_harbor, resident_cedar):
     alex, sam = resident_harbor, make_resident(harbor, full_name="Sam Harbor")
     kitchen, bathroom = _chore(harbor, "Kitchen"), _chore(harbor, "Bathroom")
     for day in WEEK[:4]:
-        _on(kitchen, day, alex)
+        make_assignment(kitchen, day, alex, status="done")
     Assignment.objects.filter(chore=kitchen, day=WEEK[0]).update(redo_count=1, status="checked")
-    _on(kitchen, WEEK[4], alex, late=True, redo_count=2)
-    _on(kitchen, WEEK[5], alex, status="missed")
-    _on(kitchen, WEEK[6], alex, status="to_do")
-    _on(bathroom, WEEK[0], sam, status="checked")
-    _on(bathroom, WEEK[2], sam, status="missed")
-    _on(bathroom, WEEK[4], sam, status="redo", redo_count=1)
-    _on(bathroom, WEEK[5], None, status="missed")  # nobody could take it
-    _on(bathroom, WEEK[0] - dt.timedelta(days=1), sam, status="missed")  # the week before
-    _on(bathroom, WEEK[6] + dt.timedelta(days=1), sam, status="missed")  # the week after
-    _on(_chore(cedar, "Porch"), WEEK[3], resident_cedar, status="missed")
+    make_assignment(kitchen, WEEK[4], alex, late=True, redo_count=2, status="done")
+    make_assignment(kitchen, WEEK[5], alex, status="missed")
+    make_assignment(kitchen, WEEK[6], alex, status="to_do")
+    make_assignment(bathroom, WEEK[0], sam, status="checked")
+    make_assignment(bathroom, WEEK[2], sam, status="missed")
+    make_assignment(bathroom, WEEK[4], sam, status="redo", redo_count=1)
+    make_assignment(bathroom, WEEK[5], None, status="missed")  # nobody could take it
+    make_assignment(
+        bathroom, WEEK[0] - dt.timedelta(days=1), sam, status="missed"
+    )  # the week before
+    make_assignment(
+        bathroom, WEEK[6] + dt.timedelta(days=1), sam, status="missed"
+    )  # the week after
+    make_assignment(_chore(cedar, "Porch"), WEEK[3], resident_cedar, status="missed")
     return alex, sam
 
 

@@ -7,21 +7,8 @@ import datetime as dt
 from playwright.sync_api import BrowserContext, expect
 
 from chores.models import Assignment, Chore, Swap
-from chores.schedule import due_at
 from tests.e2e.conftest import assert_it_fits_a_phone, sign_in_as
-from tests.factories import make_resident
-
-
-def _on(chore, day, resident, **fields):
-    return Assignment.objects.create(
-        chore=chore,
-        house=chore.house,
-        day=day,
-        due_at=due_at(day, chore.due_time, chore.house.time_zone),
-        resident=resident,
-        points=chore.points,
-        **fields,
-    )
+from tests.factories import make_assignment, make_resident
 
 
 def test_a_manager_reads_the_history_and_its_swaps_on_a_phone(
@@ -34,7 +21,9 @@ def test_a_manager_reads_the_history_and_its_swaps_on_a_phone(
     kitchen = Chore.objects.create(house=harbor, name="Kitchen floor", points=3)
     for back in range(1, 6):
         day = today - dt.timedelta(days=back)
-        _on(kitchen, day, ana if back % 2 else bo, status="missed" if back == 3 else "done")
+        make_assignment(
+            kitchen, day, ana if back % 2 else bo, status="missed" if back == 3 else "done"
+        )
     swapped = Assignment.objects.get(day=today - dt.timedelta(days=2))
     Swap.objects.create(assignment=swapped, asked_by=ana, asked_of=bo, status="accepted")
 
