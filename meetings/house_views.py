@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from chores.models import WEEKDAYS
 from meetings import selectors, services
 from meetings.models import HouseMeetingSettings
+from meetings.officers import current_officers
 from residents import access
 from soberhouse.forms import posted
 
@@ -50,13 +51,14 @@ def officers(request, slug):
     house = _house(request, slug)
     today = house.today()
     terms = list(selectors.officer_terms(house))
+    serving = set(current_officers(house, today).values_list("pk", flat=True))
     return render(
         request,
         "meetings/officers.html",
         {
             "house": house,
-            "current": [term for term in terms if term.starts_on <= today < term.ends_on],
-            "history": [term for term in terms if not term.starts_on <= today < term.ends_on],
+            "current": [term for term in terms if term.pk in serving],
+            "history": [term for term in terms if term.pk not in serving],
             "may_manage": access.is_staff(request.user)
             or access.houses_managed_by(request.user).filter(pk=house.pk).exists(),
         },

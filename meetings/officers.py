@@ -9,12 +9,19 @@ from django.db.models import QuerySet
 
 from meetings.models import Motion, Officer
 from residents.models import House, Resident
+from residents.selectors import stays_on
 
 
 def current_officers(house: House, today: dt.date | None = None) -> QuerySet[Officer]:
-    """The terms under way on ``today`` (the house's own date), one per office at most."""
+    """The terms under way on ``today`` (the house's own date), one per office at most, of
+    officers still living in the house (someone who moved out holds no office there)."""
     today = today or house.today()
-    return Officer.objects.filter(house=house, starts_on__lte=today, ends_on__gt=today)
+    return Officer.objects.filter(
+        house=house,
+        starts_on__lte=today,
+        ends_on__gt=today,
+        resident__in=stays_on(house, today).values("resident_id"),
+    )
 
 
 def officer_of(house: House, office: str, today: dt.date | None = None) -> Resident | None:

@@ -200,3 +200,21 @@ def test_the_dashboard_shows_the_meetings_panel(thursday, client, harbor, manage
     assert "House meetings" in page
     assert "Robin Short (0 of 3)" in page
     assert "/houses/harbor/outside-meetings/" in page
+
+
+def test_an_officer_who_moved_out_holds_no_office(thursday, harbor, resident_harbor):
+    from meetings.officers import officer_of
+    from residents.models import Stay
+
+    services.officer_elect(
+        house=harbor,
+        office="secretary",
+        resident=resident_harbor,
+        starts_on=D(2026, 12, 1),
+        by=None,
+    )
+    assert officer_of(harbor, "secretary") == resident_harbor
+    Stay.objects.filter(resident=resident_harbor).update(
+        move_out=D(2026, 12, 9), exit_reason="moved_on"
+    )
+    assert officer_of(harbor, "secretary") is None
