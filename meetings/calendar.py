@@ -8,8 +8,8 @@ time, place and status (and whether they chair it or take its minutes), their ow
 the checklist. Making a new address revokes the old one, which answers 404 from then on.
 
 Updates reach the phones because a subscribed calendar re-reads the whole feed: every event
-keeps its UID, DTSTAMP is the time the feed was built (so an equal SEQUENCE never hides a
-change), and a cancelled meeting takes a higher SEQUENCE.
+keeps its UID, DTSTAMP is the time the feed was built, and a meeting's SEQUENCE counts its
+changes of time, place, people or status.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _meeting_event(meeting: Meeting, *, me: int | None, now: dt.datetime) -> Eve
         location=meeting.place,
         description="\n".join(lines) or None,
         status="CANCELLED" if cancelled else "CONFIRMED",
-        sequence=1 if cancelled else 0,
+        sequence=meeting.revision,
         transparency="OPAQUE",
     )
     event.DURATION = MEETING_LENGTH

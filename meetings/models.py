@@ -85,6 +85,10 @@ class Meeting(models.Model):
         default=0, help_text="Counts each save, so that two people never overwrite each other."
     )
     minutes_saved_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(
+        default=0,
+        help_text="Counts the changes of time, place, people or status, for calendar apps.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -163,6 +163,7 @@ def meeting_edit(*, meeting: Meeting, changes: dict, request=None) -> None:
     """Change the time, place, chair or secretary of a meeting."""
     for name, value in changes.items():
         setattr(meeting, name, value)
+    meeting.revision += 1
     meeting.save()
     audit.record(
         action="meeting.edit",
@@ -180,7 +181,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, request=None) -> None:
     if meeting.status != Meeting.Status.SCHEDULED:
         raise ValidationError("Only a meeting still to come can be cancelled.")
     Meeting.objects.filter(pk=meeting.pk).update(
-        status=Meeting.Status.CANCELLED, cancel_reason=reason[:200]
+        status=Meeting.Status.CANCELLED, cancel_reason=reason[:200], revision=F("revision") + 1
     )
     meeting.refresh_from_db()
     audit.record(action="meeting.cancel", request=request, obj=meeting, changes={"reason": reason})

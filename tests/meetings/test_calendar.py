@@ -15,6 +15,7 @@ from icalendar import Calendar
 from chores.models import Assignment, Chore
 from chores.schedule import due_at
 from meetings.models import CalendarFeed, Meeting
+from meetings.services import meeting_cancel, meeting_edit
 from residents.models import Membership, Stay
 from soberhouse.models import AuditEvent
 from tests.factories import HouseFactory, make_resident
@@ -147,15 +148,23 @@ def test_a_meeting_is_an_hour_at_its_place_with_a_stable_uid(client, harbor, res
 
 
 def test_a_cancelled_meeting_says_so_with_its_reason(client, harbor, resident_harbor):
-    meeting = _meeting(
-        harbor, status=Meeting.Status.CANCELLED, cancel_reason="Thanksgiving dinner instead"
-    )
+    meeting = _meeting(harbor)
+    meeting_cancel(meeting=meeting, reason="Thanksgiving dinner instead")
     event = _event(_calendar(client, resident_harbor.user), f"meeting-{meeting.pk}@soberhouse")
     assert event["STATUS"] == "CANCELLED"
     assert str(event["SUMMARY"]).startswith("Cancelled: ")
     assert "Thanksgiving dinner instead" in str(event["DESCRIPTION"])
     # A higher SEQUENCE tells a calendar that already has the meeting to take the change.
     assert event["SEQUENCE"] > 0
+
+
+def test_a_moved_meeting_takes_a_higher_sequence(client, harbor, resident_harbor):
+    meeting = _meeting(harbor)
+    first = _event(_calendar(client, resident_harbor.user), f"meeting-{meeting.pk}@soberhouse")
+    meeting_edit(meeting=meeting, changes={"starts_at": meeting.starts_at + dt.timedelta(hours=1)})
+    moved = _event(_calendar(client, resident_harbor.user), f"meeting-{meeting.pk}@soberhouse")
+    assert moved["SEQUENCE"] > first["SEQUENCE"]
+    assert moved.decoded("DTSTART") == meeting.starts_at
 
 
 def test_a_chore_is_half_an_hour_at_its_due_time_with_its_checklist(
