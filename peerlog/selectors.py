@@ -1,0 +1,165 @@
+"""Reads for the mentoring pages: the mentor's list of mentees with days since the last contact,
+who is overdue, the manager's view of the house, and the dashboard panel. Each runs a fixed
+number of queries, whatever the number of pairs.
+
+Days are the house's own: "days since the last contact" counts the house's dates between the
+last contact and today. A mentee is overdue when that reaches the house's ``overdue_days`` (no
+contact on any of the last N days), or, with no contact yet, when the pairing is that old.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
+
+from peerlog.models import MentoringSettings, MentorRequest, Pairing
+from residents.models import BY_SHOWN_NAME, House, Resident
+from residents.selectors import stays_on
+
+RECENT_DAYS = 30
+
+
+def with_contact(pairings: QuerySet[Pairing], *, now: dt.datetime) -> QuerySet[Pairing]:
+    """Each pairing with ``last_contact`` (the newest entry's moment), and the number of entries
+    and minutes of the last 30 days."""
+    recent = Q(entries__at__gte=now - dt.timedelta(days=RECENT_DAYS))
+    return pairings.annotate(
+        last_contact=Max("entries__at"),
+        recent_entries=Count("entries", filter=recent),
+        recent_minutes=Sum("entries__minutes", filter=recent),
+    )
+
+
+@dataclass(frozen=True)
+class PairStatus:
+    pairing: Pairing
+    days_since: int  # since the last contact, or since the start when there was none
+    overdue: bool
+    last_contact: dt.datetime | None
+    recent_entries: int
+    recent_minutes: int
+
+    @property
+    def mentee(self) -> Resident:
+        return self.pairing.mentee
+
+    @property
+    def mentor(self) -> Resident:
+        return self.pairing.mentor
+
+
+def pair_status(pairing: Pairing, *, overdue_days: int, now: dt.datetime) -> PairStatus:
+    """How a pairing annotated by ``with_contact`` stands today in its house's zone."""
+    zone = zoneinfo.ZoneInfo(pairing.house.time_zone)
+    today = now.astimezone(zone).date()
+    last = pairing.last_contact
+    since = last.astimezone(zone).date() if last else pairing.starts_on
+    days = (today - since).days
+    return PairStatus(
+        pairing=pairing,
+        days_since=days,
+        overdue=pairing.is_active and days >= overdue_days,
+        last_contact=last,
+        recent_entries=pairing.recent_entries,
+        recent_minutes=pairing.recent_minutes or 0,
+    )
+
+
+def _statuses(pairings: QuerySet[Pairing], now: dt.datetime) -> list[PairStatus]:
+    rows = with_contact(
+        pairings.select_related("house__mentoring_settings", "mentor__user", "mentee__user"),
+        now=now,
+    )
+    default = MentoringSettings._meta.get_field("overdue_days").default
+    statuses = []
+    for pairing in rows:
+        settings = getattr(pairing.house, "mentoring_settings", None)
+        overdue_days = settings.overdue_days if settings else default
+        statuses.append(pair_status(pairing, overdue_days=overdue_days, now=now))
+    return statuses
+
+
+def my_mentees(resident: Resident, *, now: dt.datetime | None = None) -> list[PairStatus]:
+    """The mentor's active pairings, the most overdue first (one query)."""
+    now = now or timezone.now()
+    statuses = _statuses(Pairing.objects.filter(mentor=resident, ends_on__isnull=True), now)
+    return sorted(statuses, key=lambda row: (-row.days_since, row.mentee.name.casefold()))
+
+
+def my_mentor(resident: Resident) -> Pairing | None:
+    """The mentee's active pairing with their mentor, if any (one query)."""
+    return (
+        Pairing.objects.filter(mentee=resident, ends_on__isnull=True)
+        .select_related("mentor__user", "house")
+        .first()
+    )
+
+
+def overdue(house: House, *, now: dt.datetime | None = None) -> list[PairStatus]:
+    """The house's active pairings whose mentee is overdue for contact (one query)."""
+    now = now or timezone.now()
+    statuses = _statuses(Pairing.objects.filter(house=house, ends_on__isnull=True), now)
+    return [row for row in statuses if row.overdue]
+
+
+@dataclass(frozen=True)
+class HouseMentoring:
+    pairs: list[PairStatus]  # active, the most overdue first
+    ended: list[Pairing]  # the last ended ones, newest first
+    without_mentor: list[Resident]
+    requests: list[MentorRequest]
+
+    @property
+    def overdue(self) -> list[PairStatus]:
+        return [row for row in self.pairs if row.overdue]
+
+
+ENDED_SHOWN = 20
+
+
+def house_mentoring(house: House, *, now: dt.datetime | None = None) -> HouseMentoring:
+    """The manager's view of a house: pairs with their contact, the ended ones, residents
+    without a mentor, and requests waiting. Four queries."""
+    now = now or timezone.now()
+    pairs = _statuses(Pairing.objects.filter(house=house, ends_on__isnull=True), now)
+    pairs.sort(key=lambda row: (-row.days_since, row.mentee.name.casefold()))
+    ended = list(
+        Pairing.objects.filter(house=house, ends_on__isnull=False)
+        .select_related("mentor", "mentee")
+        .order_by("-ends_on", "-pk")[:ENDED_SHOWN]
+    )
+    mentored = Pairing.objects.filter(ends_on__isnull=True).values("mentee_id")
+    without = list(
+        Resident.objects.filter(pk__in=stays_on(house, house.today(now)).values("resident_id"))
+        .exclude(pk__in=mentored)
+        .order_by(BY_SHOWN_NAME, "pk")
+    )
+    requests = list(
+        MentorRequest.objects.filter(house=house, status=MentorRequest.Status.WAITING)
+        .select_related("resident")
+        .order_by("created_at")
+    )
+    return HouseMentoring(pairs=pairs, ended=ended, without_mentor=without, requests=requests)
+
+
+@dataclass(frozen=True)
+class MentoringPanel:
+    active_pairs: int
+    overdue: int
+    without_mentor: int
+    waiting_requests: int
+
+
+def mentoring_panel(house: House, *, now: dt.datetime | None = None) -> MentoringPanel:
+    """The house dashboard's mentoring panel, from ``house_mentoring``."""
+    view = house_mentoring(house, now=now)
+    return MentoringPanel(
+        active_pairs=len(view.pairs),
+        overdue=len(view.overdue),
+        without_mentor=len(view.without_mentor),
+        waiting_requests=len(view.requests),
+    )
