@@ -118,6 +118,8 @@ urlpatterns = [
         meetings_outside.house_outside_meetings,
         name="house_outside_meetings",
     ),
+    # Peer mentoring, the pair's pages (peerlog/views.py)
+    # Peer mentoring, the manager's pages (peerlog/manager_views.py)
     # Calendar feeds (meetings/calendar_views.py)
     path("calendar/<slug:token>.ics", calendar_views.feed, name="calendar_feed"),
     path("me/calendar/", calendar_views.feed_manage, name="calendar_feed_manage"),

@@ -182,6 +182,8 @@ MATRIX = [
     ("get", "/houses/cedar/outside-meetings/?week=x", [LOGIN, 404, 404, 404, 200, 200]),
     ("get", "/houses/nowhere/outside-meetings/", [LOGIN, 404, 404, 404, 404, 404]),
     ("post", "/houses/harbor/outside-meetings/", [405] * 6),
+    # Peer mentoring, the pair's pages
+    # Peer mentoring, the manager's pages
     # Calendar feeds
     ("post", "/me/calendar/", [LOGIN, 302, 302, 302, 302, 302]),  # makes one's own address
     ("get", "/calendar/not-a-calendar-token.ics", [404, 404, 404, 404, 404, 404]),
