@@ -83,8 +83,13 @@ def pairing_create(
         errors["mentor"] = "Someone else mentors them."
     elif refusal := mentor_refusal(mentor, house, today):
         errors["mentor"] = refusal
-    if not _lives_in(mentee, house, today):
+    stay = stays_on(house, today).filter(resident=mentee).first()
+    if stay is None:
         errors["mentee"] = "A mentee lives in the house."
+    elif starts_on < stay.move_in:
+        errors["starts_on"] = (
+            f"The mentee moved in on {stay.move_in:%-d %B %Y}; start then or later."
+        )
     if starts_on > today:
         errors["starts_on"] = "A pairing starts today or earlier."
     if errors:

@@ -124,3 +124,19 @@ def test_the_demo_houses_have_meetings_officers_and_outside_meetings(db):
     before = (Meeting.objects.count(), OutsideMeeting.objects.count())
     call_command("seed_demo", allow_without_debug=True)
     assert (Meeting.objects.count(), OutsideMeeting.objects.count()) == before
+
+
+def test_the_demo_houses_have_two_mentoring_pairs_one_overdue(db):
+    from peerlog import selectors
+    from peerlog.models import Entry, MentorRequest, Pairing
+
+    call_command("seed_demo", allow_without_debug=True)
+    for slug in ("harbor", "cedar"):
+        house = House.objects.get(slug=slug)
+        assert Pairing.objects.filter(house=house, ends_on__isnull=True).count() == 2
+        assert Entry.objects.filter(pairing__house=house).count() >= 8
+        assert len(selectors.overdue(house)) == 1
+        assert MentorRequest.objects.filter(house=house, status="waiting").count() == 1
+    before = Entry.objects.count()
+    call_command("seed_demo", allow_without_debug=True)
+    assert Entry.objects.count() == before

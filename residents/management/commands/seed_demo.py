@@ -124,7 +124,7 @@ class Command(BaseCommand):
             self._past_residents(house, day)
             self._rules(house, manager, residents)
         # Later features add their part of the demo as commands of their own apps.
-        for command in ("seed_demo_chores", "seed_demo_meetings"):
+        for command in ("seed_demo_chores", "seed_demo_meetings", "seed_demo_peerlog"):
             call_command(command)
         self.stdout.write(f"Demo ready: staff {staff.email}, houses harbor and cedar.")
 
