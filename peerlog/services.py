@@ -259,7 +259,8 @@ def entry_add(
 def entry_acknowledge(*, entry: Entry, by: Resident, request=None) -> None:
     """The other member of the pair says they have read it."""
     pairing = entry.pairing
-    if not _member(pairing, by) or by.pk == entry.author_id:
+    _open_for(pairing, by)
+    if by.pk == entry.author_id:
         raise ValidationError("The other member of the pair acknowledges an entry.")
     if Entry.objects.filter(pk=entry.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from peerlog.models import Entry, Pairing
-from residents import access
+from residents.models import Membership
 
 
 def pairings_of_member(user) -> QuerySet[Pairing]:
@@ -27,10 +27,13 @@ def pairings_of_member(user) -> QuerySet[Pairing]:
 
 
 def pairings_managed_by(user) -> QuerySet[Pairing]:
-    """Pairings of the houses the user manages (not staff: staff read no entries)."""
+    """Pairings of the houses the user is a manager of by membership. Not staff as such: staff
+    see every house (``access.houses_managed_by``) but read no entries."""
     if not user.is_authenticated:
         return Pairing.objects.none()
-    return Pairing.objects.filter(house__in=access.houses_managed_by(user))
+    return Pairing.objects.filter(
+        house__memberships__user=user, house__memberships__role=Membership.Role.MANAGER
+    )
 
 
 def pairings_visible_to(user) -> QuerySet[Pairing]:

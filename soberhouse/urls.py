@@ -10,6 +10,8 @@ from meetings import calendar_views
 from meetings import house_views as meetings_house
 from meetings import outside_views as meetings_outside
 from meetings import views as meetings_views
+from peerlog import manager_views as peerlog_manager
+from peerlog import views as peerlog_views
 from residents import access, me_views, record_views, rules_views
 from residents import views as residents_views
 from soberhouse import views
@@ -119,7 +121,40 @@ urlpatterns = [
         name="house_outside_meetings",
     ),
     # Peer mentoring, the pair's pages (peerlog/views.py)
+    path("peerlog/", peerlog_views.peerlog_index, name="peerlog"),
+    path("peerlog/ask/", peerlog_views.mentor_ask, name="peerlog_mentor_ask"),
+    path(
+        "peerlog/ask/withdraw/",
+        peerlog_views.mentor_ask_withdraw,
+        name="peerlog_mentor_withdraw",
+    ),
+    path("peerlog/pairs/<int:pk>/", peerlog_views.pair_log, name="peerlog_pair"),
+    path("peerlog/pairs/<int:pk>/ask/", peerlog_views.check_in_ask, name="peerlog_check_in_ask"),
+    path("peerlog/pairs/<int:pk>/log/", peerlog_views.entry_new, name="peerlog_entry_new"),
+    path("peerlog/entries/<int:pk>/ack/", peerlog_views.entry_ack, name="peerlog_entry_ack"),
+    path("peerlog/entries/<int:pk>/reply/", peerlog_views.entry_reply, name="peerlog_entry_reply"),
     # Peer mentoring, the manager's pages (peerlog/manager_views.py)
+    path("houses/<slug:slug>/mentoring/", peerlog_manager.mentoring, name="mentoring_manage"),
+    path(
+        "houses/<slug:slug>/mentoring/requests/<int:pk>/decline/",
+        peerlog_manager.request_decline,
+        name="mentoring_request_decline",
+    ),
+    path(
+        "houses/<slug:slug>/mentoring/pairs/<int:pk>/end/",
+        peerlog_manager.pairing_end,
+        name="mentoring_pairing_end",
+    ),
+    path(
+        "houses/<slug:slug>/mentoring/settings/",
+        peerlog_manager.mentoring_settings,
+        name="mentoring_settings",
+    ),
+    path(
+        "houses/<slug:slug>/mentoring/alumni/",
+        peerlog_manager.alumni_invite,
+        name="mentoring_alumni_invite",
+    ),
     # Calendar feeds (meetings/calendar_views.py)
     path("calendar/<slug:token>.ics", calendar_views.feed, name="calendar_feed"),
     path("me/calendar/", calendar_views.feed_manage, name="calendar_feed_manage"),

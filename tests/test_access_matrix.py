@@ -50,6 +50,23 @@ class _OutsideURL(str):
         return str.format(self, *args, **{"outside_meeting": 1, **kwargs})
 
 
+class _MentoringURL(str):
+    """A URL template with peer mentoring placeholders ({pairing}, {mentor_request}), filled from
+    ``_mentoring_objects`` (1 in ``test_every_url_is_in_the_matrix``)."""
+
+    def format(self, /, *args, **kwargs):
+        return str.format(self, *args, **{"pairing": 1, "mentor_request": 1, **kwargs})
+
+
+class _PeerURL(str):
+    """A URL template with the pair's placeholders ({peer_pairing}, {peer_entry}): resident_harbor's
+    pairing with a senior housemate as mentor and the mentor's entry, from ``_peer_objects`` (1 in
+    ``test_every_url_is_in_the_matrix``)."""
+
+    def format(self, /, *args, **kwargs):
+        return str.format(self, *args, **{"peer_pairing": 1, "peer_entry": 1, **kwargs})
+
+
 # (method, url template, expected status per persona in PERSONAS order)
 MATRIX = [
     ("get", "/", [LOGIN, 302, 302, 302, 302, 302]),
@@ -183,7 +200,61 @@ MATRIX = [
     ("get", "/houses/nowhere/outside-meetings/", [LOGIN, 404, 404, 404, 404, 404]),
     ("post", "/houses/harbor/outside-meetings/", [405] * 6),
     # Peer mentoring, the pair's pages
+    # The pair and only the pair write; the house's managers read the log (audited); staff read
+    # no entries. Writes with nothing given are explained on the page (200).
+    ("get", "/peerlog/", [LOGIN, 200, 200, 404, 404, 404]),
+    ("post", "/peerlog/ask/", [LOGIN, 302, 302, 404, 404, 404]),
+    ("get", "/peerlog/ask/", [405] * 6),
+    ("post", "/peerlog/ask/withdraw/", [LOGIN, 302, 302, 404, 404, 404]),
+    ("get", "/peerlog/ask/withdraw/", [405] * 6),
+    ("get", _PeerURL("/peerlog/pairs/{peer_pairing}/"), [LOGIN, 200, 404, 200, 404, 404]),
+    ("post", _PeerURL("/peerlog/pairs/{peer_pairing}/"), [405] * 6),
+    ("post", _PeerURL("/peerlog/pairs/{peer_pairing}/ask/"), [LOGIN, 302, 404, 404, 404, 404]),
+    ("get", _PeerURL("/peerlog/pairs/{peer_pairing}/ask/"), [405] * 6),
+    ("get", _PeerURL("/peerlog/pairs/{peer_pairing}/log/"), [LOGIN, 200, 404, 404, 404, 404]),
+    ("post", _PeerURL("/peerlog/pairs/{peer_pairing}/log/"), [LOGIN, 200, 404, 404, 404, 404]),
+    ("post", _PeerURL("/peerlog/entries/{peer_entry}/ack/"), [LOGIN, 302, 404, 404, 404, 404]),
+    ("get", _PeerURL("/peerlog/entries/{peer_entry}/ack/"), [405] * 6),
+    ("post", _PeerURL("/peerlog/entries/{peer_entry}/reply/"), [LOGIN, 200, 404, 404, 404, 404]),
+    ("get", _PeerURL("/peerlog/entries/{peer_entry}/reply/"), [405] * 6),
     # Peer mentoring, the manager's pages
+    # Writes with nothing given are explained on the page (200); "Not now" answers with a redirect.
+    ("get", "/houses/harbor/mentoring/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", "/houses/harbor/mentoring/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("get", "/houses/cedar/mentoring/", [LOGIN, 404, 404, 404, 200, 200]),
+    ("get", "/houses/nowhere/mentoring/", [LOGIN, 404, 404, 404, 404, 404]),
+    (
+        "post",
+        _MentoringURL("/houses/harbor/mentoring/requests/{mentor_request}/decline/"),
+        [LOGIN, 404, 404, 302, 404, 302],
+    ),
+    (
+        "post",
+        _MentoringURL("/houses/cedar/mentoring/requests/{mentor_request}/decline/"),
+        [LOGIN, 404, 404, 404, 404, 404],
+    ),
+    (
+        "get",
+        _MentoringURL("/houses/harbor/mentoring/requests/{mentor_request}/decline/"),
+        [405] * 6,
+    ),
+    (
+        "post",
+        _MentoringURL("/houses/harbor/mentoring/pairs/{pairing}/end/"),
+        [LOGIN, 404, 404, 200, 404, 200],
+    ),
+    (
+        "post",
+        _MentoringURL("/houses/cedar/mentoring/pairs/{pairing}/end/"),
+        [LOGIN, 404, 404, 404, 404, 404],
+    ),
+    ("get", _MentoringURL("/houses/harbor/mentoring/pairs/{pairing}/end/"), [405] * 6),
+    ("get", "/houses/harbor/mentoring/settings/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", "/houses/harbor/mentoring/settings/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("get", "/houses/cedar/mentoring/settings/", [LOGIN, 404, 404, 404, 200, 200]),
+    ("post", "/houses/harbor/mentoring/alumni/", [LOGIN, 404, 404, 200, 404, 200]),
+    ("post", "/houses/cedar/mentoring/alumni/", [LOGIN, 404, 404, 404, 200, 200]),
+    ("get", "/houses/harbor/mentoring/alumni/", [405] * 6),
     # Calendar feeds
     ("post", "/me/calendar/", [LOGIN, 302, 302, 302, 302, 302]),  # makes one's own address
     ("get", "/calendar/not-a-calendar-token.ics", [404, 404, 404, 404, 404, 404]),
@@ -303,6 +374,61 @@ def _outside_objects(request):
         stay=stay, day=stay.house.today(), name="Sunrise Group", fellowship="aa"
     )
     objects.update(outside_meeting=meeting.pk)
+
+
+@pytest.fixture(autouse=True)
+def _mentoring_objects(request):
+    """The peer mentoring rows' objects, added to ``objects`` where a test uses it: a pairing in
+    harbor with resident_harbor as the mentee, and a housemate's request for a mentor."""
+    if "objects" not in request.fixturenames:
+        return
+    import datetime as dt
+
+    from peerlog import services
+    from tests.factories import make_resident
+
+    objects = request.getfixturevalue("objects")
+    harbor = request.getfixturevalue("harbor")
+    manager = request.getfixturevalue("manager_harbor")
+    mentee = request.getfixturevalue("resident_harbor")
+    mentor = make_resident(harbor)
+    mentor.sobriety_date = harbor.today() - dt.timedelta(days=400)
+    mentor.save()
+    pairing = services.pairing_create(house=harbor, mentor=mentor, mentee=mentee, by=manager)
+    asked = services.mentor_ask(resident=make_resident(harbor), house=harbor)
+    objects.update(pairing=pairing.pk, mentor_request=asked.pk)
+
+
+@pytest.fixture(autouse=True)
+def _peer_objects(request):
+    """The pair's rows' objects, added to ``objects`` where a test uses it: a pairing in harbor
+    with resident_harbor as the mentee (a new senior housemate mentors them, unless another
+    fixture paired them already: a mentee has one mentor), and an entry by the mentor."""
+    if "objects" not in request.fixturenames:
+        return
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peerlog import services
+    from peerlog.models import Pairing
+    from tests.factories import make_resident
+
+    objects = request.getfixturevalue("objects")
+    harbor = request.getfixturevalue("harbor")
+    mentee = request.getfixturevalue("resident_harbor")
+    pairing = Pairing.objects.filter(mentee=mentee, ends_on__isnull=True).first()
+    if pairing is None:
+        mentor = make_resident(harbor)
+        mentor.sobriety_date = harbor.today() - dt.timedelta(days=400)
+        mentor.save()
+        pairing = services.pairing_create(
+            house=harbor, mentor=mentor, mentee=mentee, by=request.getfixturevalue("manager_harbor")
+        )
+    entry = services.entry_add(
+        pairing=pairing, author=pairing.mentor, at=timezone.now(), minutes=20
+    )
+    objects.update(peer_pairing=pairing.pk, peer_entry=entry.pk)
 
 
 @pytest.mark.parametrize(("method", "url", "persona", "expected"), CASES)

@@ -164,8 +164,8 @@ def test_today_runs_the_same_queries_whatever_the_house_size(
     client.force_login(me.user)
     # session, user, managed houses, current stay, the current house rules, my open chores,
     # my outside meetings this week (with the house's number), the next house meeting, motions
-    # waiting for my vote
-    with django_assert_num_queries(9):
+    # waiting for my vote, my mentor's pairing, the pairings I mentor (with their last contact)
+    with django_assert_num_queries(11):
         response = client.get("/today/")
     page = response.content.decode()
     assert "Your chores today" in page

@@ -66,8 +66,9 @@ def test_the_dashboard_runs_the_same_queries_for_any_number_of_residents(
         # house, its current rules, the roster's stays with their people, arrivals, departures,
         # the chores panel's counts (one aggregate), the meetings panel (next meeting, last
         # meeting with its attendance, open motions), the outside meetings' week (settings,
-        # stays, entries)
-        with django_assert_num_queries(17):
+        # stays, entries), the mentoring panel (active pairs with their contact, ended pairs,
+        # residents without a mentor, requests waiting)
+        with django_assert_num_queries(21):
             response = client.get("/houses/harbor/")
         assert len(response.context["rows"]) >= count
 

@@ -143,8 +143,9 @@ def test_the_dashboard_runs_the_same_queries_for_5_and_for_50_residents(
         # current rules, the roster's stays with their people, the roster's signatures,
         # arrivals, departures, the chores panel's counts (one aggregate), the meetings panel
         # (next, last with attendance, open motions), the outside meetings' week (settings,
-        # stays, entries), the viewer's own stay (navigation)
-        with django_assert_num_queries(18):
+        # stays, entries), the mentoring panel (active pairs with their contact, ended pairs,
+        # residents without a mentor, requests waiting), the viewer's own stay (navigation)
+        with django_assert_num_queries(22):
             response = client.get("/houses/harbor/")
         assert len(response.context["rows"]) == count
 
