@@ -92,3 +92,82 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or 'system'} {self.action}"
+
+
+class Notification(models.Model):
+    """One message to one person on one channel: the outbox. Rows are written in the same
+    transaction as their cause and delivered by the dispatcher.
+
+    The unique key on (recipient, kind, what it is about, occurrence, channel) makes a second
+    copy impossible, however often or however concurrently the cause is seen. ``occurrence``
+    names which time of a repeating cause this is (a day, a meeting's start). The subject and
+    text are written when the row is made and hold nothing sensitive: a count, a time, a link —
+    never a note's words, a peer log or a sobriety detail.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    about_type = models.CharField(max_length=60, help_text="app_label.model of what it is about")
+    about_id = models.CharField(max_length=40)
+    occurrence = models.CharField(max_length=40, blank=True)
+    channel = models.CharField(max_length=20)
+    house_id = models.IntegerField(null=True, blank=True, help_text="For the operations page.")
+    subject = models.CharField(max_length=150)
+    text = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    due_at = models.DateTimeField(help_text="The moment it is for.")
+    send_after = models.DateTimeField(help_text="Not before: after quiet hours and retries.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="A dispatcher holds it until then; after, another may."
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-due_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "about_type", "about_id", "occurrence", "channel"],
+                name="notification_once",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["send_after"],
+                name="notification_pending",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(fields=["recipient", "channel", "status"], name="notification_inbox"),
+            models.Index(fields=["about_type", "about_id"], name="notification_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_id} by {self.channel} ({self.status})"
+
+
+class NotificationPreference(models.Model):
+    """What a person wants: which kinds, which channels, quiet hours (in their house's zone) and
+    a digest instead of one message each. No row means the defaults."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    muted_kinds = models.JSONField(default=list, blank=True)
+    email = models.BooleanField(default=True)
+    in_app = models.BooleanField(default=True)
+    quiet_from = models.TimeField(null=True, blank=True)
+    quiet_until = models.TimeField(null=True, blank=True)
+    digest = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user}"

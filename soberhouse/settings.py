@@ -284,6 +284,12 @@ CELERY_BEAT_SCHEDULE = {
     # Every fifteen minutes: each house's next four weeks of meetings (one per regular day, by a
     # unique key) and the agendas of meetings not started yet, kept up to date.
     "meetings-keep-schedule": {"task": "meetings.keep_schedule", "schedule": 15.0 * 60},
+    # Every minute: deliver the notifications that are due from the outbox in Postgres. Rows
+    # left by a worker that stopped go out once its lease ends, so nothing waits on the broker.
+    "notifications-dispatch": {
+        "task": "soberhouse.tasks.dispatch_notifications",
+        "schedule": 60.0,
+    },
 }
 
 LOGGING = {

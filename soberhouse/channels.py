@@ -1,0 +1,82 @@
+"""Where notifications go. Email and the in-app list are always there; another way to reach
+people (SMS, web push) is one more class here:
+
+    class SmsChannel(Channel):
+        name = "sms"
+
+        def wanted_by(self, preference):
+            return preference.sms  # a field to add to NotificationPreference
+
+        def send(self, notification):
+            gateway.send(notification.recipient.phone, notification.subject)  # raise on failure
+
+and its instance added to ``CHANNELS``. ``send`` raises when the message did not go: the
+dispatcher then retries the row with a growing wait and, in the end, marks it failed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from soberhouse.models import Notification, NotificationPreference
+
+
+class Channel:
+    name = ""
+
+    def wanted_by(self, preference: NotificationPreference) -> bool:
+        raise NotImplementedError
+
+    def send(self, notification: Notification) -> None:
+        raise NotImplementedError
+
+
+class EmailChannel(Channel):
+    """Plain text and HTML from templates. The subject and the first line say only what kind of
+    thing is waiting (a count, a time), never a note's words."""
+
+    name = "email"
+
+    def wanted_by(self, preference: NotificationPreference) -> bool:
+        return preference.email
+
+    def send(self, notification: Notification) -> None:
+        context = {
+            "notification": notification,
+            "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
+            "preferences": f"{settings.SITE_URL}/me/",
+        }
+        message = EmailMultiAlternatives(
+            subject=notification.subject,
+            body=render_to_string("notifications/email.txt", context),
+            to=[notification.recipient.email],
+            headers={"Message-ID": f"<notification-{notification.pk}@soberhouse>"},
+        )
+        message.attach_alternative(
+            render_to_string("notifications/email.html", context), "text/html"
+        )
+        message.send(fail_silently=False)
+
+
+class InAppChannel(Channel):
+    """The list in the navigation: a row is there once it is sent."""
+
+    name = "in_app"
+
+    def wanted_by(self, preference: NotificationPreference) -> bool:
+        return preference.in_app
+
+    def send(self, notification: Notification) -> None:
+        return None
+
+
+CHANNELS: list[Channel] = [EmailChannel(), InAppChannel()]
+
+
+def channel_named(name: str) -> Channel:
+    for channel in CHANNELS:
+        if channel.name == name:
+            return channel
+    raise LookupError(f"No channel is called {name!r}.")

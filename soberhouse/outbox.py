@@ -1,0 +1,224 @@
+"""The notification outbox: every app writes its notifications here, in the same transaction as
+their cause, and the dispatcher delivers them.
+
+- ``notify`` writes one row per channel the person wants. A unique key makes a second copy
+  impossible, so a cause seen twice, or in two workers at once, still notifies once. A person's
+  quiet hours (in their house's zone) push the moment to send past them.
+- ``cancel`` withdraws what was not sent yet when its cause goes away (a chore done, a meeting
+  cancelled, a resident gone).
+- ``dispatch`` claims a batch of due rows by a conditional update under ``SKIP LOCKED`` and a
+  lease: several workers share the work and never hold the same row at once, and a worker killed
+  mid-batch loses nothing — when its lease runs out another worker takes the rows it had not
+  marked sent. Each row is marked sent the moment its channel accepts it, so only a kill in the
+  instant between the two could send one again (the email's Message-ID is the row's, so mail
+  programs fold such a copy away). A failure is retried with a growing wait, and after
+  ``MAX_ATTEMPTS`` the row is failed and shown, with its error, to the house's manager and staff.
+
+Channels are small classes (``channels.py``): adding SMS or web push is one class there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db import connection, models
+from django.utils import timezone
+
+from soberhouse.channels import CHANNELS, channel_named
+from soberhouse.models import Notification, NotificationPreference, User
+
+MAX_ATTEMPTS = 5
+LEASE = dt.timedelta(minutes=5)
+BATCH_SIZE = 100
+
+
+def preference_of(user: User) -> NotificationPreference:
+    """The person's preferences, or the defaults (unsaved) when they have set none."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(
+        user=user
+    )
+
+
+def after_quiet_hours(
+    moment: dt.datetime, preference: NotificationPreference, time_zone: str
+) -> dt.datetime:
+    """``moment``, or the end of the person's quiet hours when it falls inside them. Quiet hours
+    may run over midnight (22:00 to 07:00). The end is a wall-clock time in ``time_zone``, found
+    again on the day it falls, so a DST change neither skips nor doubles it."""
+    start, end = preference.quiet_from, preference.quiet_until
+    if start is None or end is None or start == end:
+        return moment
+    zone = zoneinfo.ZoneInfo(time_zone)
+    local = moment.astimezone(zone)
+    at = local.time().replace(tzinfo=None)
+    if start < end:
+        inside, end_day = start <= at < end, local.date()
+    else:  # over midnight
+        inside = at >= start or at < end
+        end_day = local.date() + dt.timedelta(days=1) if at >= start else local.date()
+    if not inside:
+        return moment
+    wall = dt.datetime.combine(end_day, end, tzinfo=zone)
+    return wall.astimezone(dt.UTC)
+
+
+def about_key(about: models.Model) -> tuple[str, str]:
+    return about._meta.label_lower, str(about.pk)
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    about: models.Model,
+    due_at: dt.datetime,
+    subject: str,
+    text: str,
+    occurrence: str = "",
+    url: str = "",
+    house_id: int | None = None,
+    time_zone: str = "UTC",
+) -> int:
+    """Write the notification for each channel the person wants; returns how many rows that is
+    (rows there already are left as they were). Call it inside the cause's transaction."""
+    preference = preference_of(recipient)
+    if kind in preference.muted_kinds or not recipient.is_active:
+        return 0
+    about_type, about_id = about_key(about)
+    send_after = after_quiet_hours(due_at, preference, time_zone)
+    rows = [
+        Notification(
+            recipient=recipient,
+            kind=kind,
+            about_type=about_type,
+            about_id=about_id,
+            occurrence=occurrence,
+            channel=channel.name,
+            house_id=house_id,
+            subject=subject[:150],
+            text=text,
+            url=url,
+            due_at=due_at,
+            send_after=send_after,
+        )
+        for channel in CHANNELS
+        if channel.wanted_by(preference)
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def cancel(
+    *,
+    about: models.Model,
+    kind: str | None = None,
+    occurrence: str | None = None,
+    recipient: User | None = None,
+) -> int:
+    """Cancel what is still pending about ``about`` (of one kind, occurrence or person when
+    given); returns how many rows."""
+    about_type, about_id = about_key(about)
+    pending = Notification.objects.filter(
+        about_type=about_type, about_id=about_id, status=Notification.Status.PENDING
+    )
+    if kind is not None:
+        pending = pending.filter(kind=kind)
+    if occurrence is not None:
+        pending = pending.filter(occurrence=occurrence)
+    if recipient is not None:
+        pending = pending.filter(recipient=recipient)
+    return pending.update(status=Notification.Status.CANCELLED, claimed_until=None)
+
+
+# Dispatch
+
+_CLAIM = """
+UPDATE soberhouse_notification SET claimed_until = %(until)s, attempts = attempts + 1
+WHERE id IN (
+    SELECT id FROM soberhouse_notification
+    WHERE status = 'pending' AND send_after <= %(now)s
+      AND (claimed_until IS NULL OR claimed_until < %(now)s)
+    ORDER BY send_after, id
+    LIMIT %(size)s
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id
+"""
+
+
+def claim(*, now: dt.datetime, size: int = BATCH_SIZE, lease: dt.timedelta = LEASE) -> list[int]:
+    """Take up to ``size`` due rows for this worker until ``now + lease``: one statement, so
+    atomic by itself."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM, {"until": now + lease, "now": now, "size": size})
+        return [row[0] for row in cursor.fetchall()]
+
+
+def retry_wait(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8 … minutes after the first, second, third … failure."""
+    return dt.timedelta(minutes=2 ** max(attempts - 1, 0))
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def dispatch(
+    *, now: dt.datetime | None = None, size: int = BATCH_SIZE, lease: dt.timedelta = LEASE
+) -> Dispatched:
+    """Deliver one batch of due notifications: claim, send each, mark each sent as soon as its
+    channel accepts it. Two queries for the batch and one for each row."""
+    now = now or timezone.now()
+    ids = claim(now=now, size=size, lease=lease)
+    if not ids:
+        return Dispatched()
+    rows = Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING)
+    sent = retrying = failed = 0
+    for row in rows.select_related("recipient").order_by("send_after", "pk"):
+        try:
+            channel_named(row.channel).send(row)
+        except Exception as error:  # noqa: BLE001 - any channel error is the row's to record
+            if row.attempts >= MAX_ATTEMPTS:
+                changes = {"status": Notification.Status.FAILED}
+                failed += 1
+            else:
+                changes = {"send_after": now + retry_wait(row.attempts)}
+                retrying += 1
+            Notification.objects.filter(pk=row.pk).update(
+                claimed_until=None, last_error=f"{type(error).__name__}: {error}"[:1000], **changes
+            )
+            continue
+        Notification.objects.filter(pk=row.pk).update(
+            status=Notification.Status.SENT, sent_at=timezone.now(), claimed_until=None
+        )
+        sent += 1
+    return Dispatched(sent=sent, retrying=retrying, failed=failed)
+
+
+def retry(notification: Notification) -> None:
+    """Put a failed row back in the queue (the operations page's retry button)."""
+    Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED).update(
+        status=Notification.Status.PENDING,
+        attempts=0,
+        send_after=timezone.now(),
+        claimed_until=None,
+    )
+
+
+def unread_count(user: User) -> int:
+    """In-app notifications sent to the person and not read yet."""
+    return Notification.objects.filter(
+        recipient=user,
+        channel="in_app",
+        status=Notification.Status.SENT,
+        read_at__isnull=True,
+    ).count()
