@@ -286,6 +286,10 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-keep-schedule": {"task": "meetings.keep_schedule", "schedule": 15.0 * 60},
     # Every minute: deliver the notifications that are due from the outbox in Postgres. Rows
     # left by a worker that stopped go out once its lease ends, so nothing waits on the broker.
+    # Notifications each app creates when they are due (idempotent: the outbox's unique key)
+    # chores
+    # meetings and peer mentoring
+    # residents
     "notifications-dispatch": {
         "task": "soberhouse.tasks.dispatch_notifications",
         "schedule": 60.0,

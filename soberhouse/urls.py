@@ -158,6 +158,8 @@ urlpatterns = [
     # Calendar feeds (meetings/calendar_views.py)
     path("calendar/<slug:token>.ics", calendar_views.feed, name="calendar_feed"),
     path("me/calendar/", calendar_views.feed_manage, name="calendar_feed_manage"),
+    # Notifications: the in-app list and preferences (soberhouse/notification_views.py)
+    # Notifications: the staff's operations page (soberhouse/operations_views.py)
     path("me/", me_views.me, name="me"),
     path("me/data/", residents_views.my_data, name="my_data"),
     path("audit/", access.staff_required(views.audit_list), name="audit_list"),

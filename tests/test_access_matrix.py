@@ -255,6 +255,8 @@ MATRIX = [
     ("post", "/houses/harbor/mentoring/alumni/", [LOGIN, 404, 404, 200, 404, 200]),
     ("post", "/houses/cedar/mentoring/alumni/", [LOGIN, 404, 404, 404, 200, 200]),
     ("get", "/houses/harbor/mentoring/alumni/", [405] * 6),
+    # Notifications: the in-app list and preferences
+    # Notifications: the staff's operations page
     # Calendar feeds
     ("post", "/me/calendar/", [LOGIN, 302, 302, 302, 302, 302]),  # makes one's own address
     ("get", "/calendar/not-a-calendar-token.ics", [404, 404, 404, 404, 404, 404]),
