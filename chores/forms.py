@@ -164,14 +164,16 @@ class ChoreSettingsForm(forms.ModelForm):
 
     class Meta:
         model = HouseChoreSettings
-        fields = ["grace_minutes", "newcomer_days", "coordinator"]
+        fields = ["grace_minutes", "newcomer_days", "digest_hour", "coordinator"]
         labels = {
             "grace_minutes": "Minutes of grace after the time due",
             "newcomer_days": "Days a newcomer settles in without chores",
+            "digest_hour": "Hour of the morning chore reminder",
         }
         widgets = {
             "grace_minutes": forms.NumberInput(attrs={"min": 0, "max": 1440}),
             "newcomer_days": forms.NumberInput(attrs={"min": 0, "max": 60}),
+            "digest_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
         }
         error_messages = {
             "grace_minutes": {
@@ -183,6 +185,12 @@ class ChoreSettingsForm(forms.ModelForm):
                 "required": "Give the settling-in days; 0 is none.",
                 "invalid": "Settling-in days are a whole number, like 3.",
                 "min_value": "Settling-in days cannot be below 0.",
+            },
+            "digest_hour": {
+                "required": "Give the hour of the morning reminder, like 7.",
+                "invalid": "The hour is a whole number from 0 to 23, like 7.",
+                "min_value": "The hour cannot be below 0.",
+                "max_value": "The hour goes up to 23 (11 p.m.).",
             },
         }
 

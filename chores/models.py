@@ -37,6 +37,18 @@ class HouseChoreSettings(models.Model):
         related_name="+",
         help_text="The resident the house chose to run the rotation and check chores.",
     )
+    digest_hour = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MaxValueValidator(23)],
+        help_text="The hour (house time, 0–23) each resident hears of their chores of the day.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest_hour__lte=23), name="chore_settings_digest_hour_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Chore settings of {self.house}"

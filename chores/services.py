@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from chores import notifications
 from chores.models import Assignment, Chore, HouseChoreSettings, Swap
 from residents.models import Resident, Stay
 from soberhouse import audit
@@ -56,14 +57,17 @@ def _claim(assignment: Assignment, *, allowed: list[str], **changes) -> bool:
     return bool(updated)
 
 
+@transaction.atomic
 def chore_mark_done(*, assignment: Assignment, by: Resident, note: str = "", at=None) -> None:
     """The resident ticks their chore done. Done late still counts as done, and is kept as late
     when the first tick comes after the time due and the grace period (a redo keeps the first
-    tick's lateness)."""
+    tick's lateness). In the same transaction: a pending "missed" notice is withdrawn, so is the
+    morning digest when nothing of the day is left open, and the checkers are told."""
     if assignment.resident_id != by.pk:
         raise ValidationError("Only the person this chore is for can tick it done.")
     now = at or timezone.now()
-    grace = dt.timedelta(minutes=chore_settings(assignment.house).grace_minutes)
+    settings = chore_settings(assignment.house)
+    grace = dt.timedelta(minutes=settings.grace_minutes)
     first_tick = Q(redo_count=0)
     if not _claim(
         assignment,
@@ -81,8 +85,17 @@ def chore_mark_done(*, assignment: Assignment, by: Resident, note: str = "", at=
         ),
     ):
         raise ValidationError("This chore is already done.")
+    notifications.missed_cancel(assignment=assignment)
+    notifications.digest_settle(resident=by, house_id=assignment.house_id, day=assignment.day)
+    if assignment.chore.checker != Chore.Checker.NOBODY:
+        notifications.check_waiting_notify(
+            assignment=assignment,
+            coordinator=settings.coordinator,
+            time_zone=assignment.house.time_zone,
+        )
 
 
+@transaction.atomic
 def chore_undo(*, assignment: Assignment, by: Resident, at=None) -> None:
     """Undo a tick made by mistake, within a few minutes and before anyone checked it."""
     now = at or timezone.now()
@@ -100,6 +113,7 @@ def chore_undo(*, assignment: Assignment, by: Resident, at=None) -> None:
         late=Case(When(redo_count=0, then=Value(False)), default=F("late")),
     ):
         raise ValidationError("This chore has been checked already.")
+    notifications.check_waiting_cancel(assignment=assignment)
 
 
 def can_check(user: User, assignment: Assignment, *, is_manager: bool) -> bool:
@@ -146,6 +160,7 @@ def chore_check(
     )
     if not changed:
         raise ValidationError("This chore is not waiting for a check.")
+    notifications.check_waiting_cancel(assignment=assignment)
     audit.record(
         action="chore.checked" if approved else "chore.redo",
         actor=by,
@@ -172,18 +187,34 @@ def assignment_pin(*, assignment: Assignment, resident: Resident, by: User, requ
 
 
 def chores_mark_missed(*, now=None) -> int:
-    """Mark every open chore past its due time plus its house's grace period as missed. Safe to
-    run twice or in two workers at once: one conditional UPDATE per house. (Every house with
-    assignments has settings: generating assignments creates them.) The first moment it was
-    missed is kept, even if it is done late and undone again."""
+    """Mark every open chore past its due time plus its house's grace period as missed, and tell
+    each resident. Safe to run twice or in two workers at once: per house, the rows are locked
+    (``SKIP LOCKED``: a row another worker or a tick holds is left to them), updated only while
+    still open, and notified by the outbox's unique key. (Every house with assignments has
+    settings: generating assignments creates them.) The first moment it was missed is kept,
+    even if it is done late and undone again."""
     now = now or timezone.now()
     missed = 0
-    for settings in HouseChoreSettings.objects.all():
-        missed += Assignment.objects.filter(
-            house_id=settings.house_id,
-            status__in=OPEN,
-            due_at__lt=now - dt.timedelta(minutes=settings.grace_minutes),
-        ).update(status=Assignment.Status.MISSED, missed_at=Coalesce(F("missed_at"), Value(now)))
+    for settings in HouseChoreSettings.objects.select_related("house"):
+        with transaction.atomic():
+            late = list(
+                Assignment.objects.filter(
+                    house_id=settings.house_id,
+                    status__in=OPEN,
+                    due_at__lt=now - dt.timedelta(minutes=settings.grace_minutes),
+                )
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("chore", "resident__user")
+            )
+            if not late:
+                continue
+            missed += Assignment.objects.filter(
+                pk__in=[assignment.pk for assignment in late], status__in=OPEN
+            ).update(
+                status=Assignment.Status.MISSED, missed_at=Coalesce(F("missed_at"), Value(now))
+            )
+            for assignment in late:
+                notifications.missed_notify(assignment=assignment, house=settings.house, now=now)
     return missed
 
 
@@ -199,7 +230,9 @@ def swap_ask(*, assignment: Assignment, by: Resident, of: Resident, message: str
         raise ValidationError("Only a chore still to do can be swapped.")
     if Swap.objects.filter(assignment=assignment, status=Swap.Status.ASKED).exists():
         raise ValidationError("You have already asked someone to take this chore.")
-    return Swap.objects.create(assignment=assignment, asked_by=by, asked_of=of, message=message)
+    swap = Swap.objects.create(assignment=assignment, asked_by=by, asked_of=of, message=message)
+    notifications.swap_asked_notify(swap=swap, house=assignment.house)
+    return swap
 
 
 @transaction.atomic
@@ -212,10 +245,15 @@ def swap_answer(*, swap: Swap, by: Resident, accept: bool) -> None:
     )
     if not updated:
         raise ValidationError("This request has already been answered or withdrawn.")
+    notifications.swap_asked_cancel(swap=swap)
     if accept:
         moved = Assignment.objects.filter(
             pk=swap.assignment_id, resident=swap.asked_by, status__in=OPEN
         ).update(resident=by, pinned=True)
         if not moved:
             raise ValidationError("This chore is no longer open to swap.")
+        # The asker's morning digest goes when that was their last chore of the day.
+        notifications.digest_settle(
+            resident=swap.asked_by, house_id=swap.assignment.house_id, day=swap.assignment.day
+        )
     swap.refresh_from_db()

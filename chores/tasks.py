@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from chores.generation import assignments_generate
+from chores.notifications import digests_create
 from chores.services import chores_mark_missed
 from residents.models import House
 
@@ -23,3 +24,11 @@ def generate_assignments() -> int:
 def mark_missed() -> int:
     """Mark chores missed once their due time and grace period have passed."""
     return chores_mark_missed()
+
+
+@shared_task(name="chores.notify_due")
+def notify_due() -> int:
+    """Write each resident's morning digest once their house's clock reaches its digest hour.
+    Idempotent by the outbox's unique key, so a second or overlapping run writes nothing more.
+    (Missed chores, checks and swaps are notified by their services, in their own transaction.)"""
+    return digests_create()

@@ -288,6 +288,9 @@ CELERY_BEAT_SCHEDULE = {
     # left by a worker that stopped go out once its lease ends, so nothing waits on the broker.
     # Notifications each app creates when they are due (idempotent: the outbox's unique key)
     # chores
+    # Every five minutes: each resident's morning digest of the day's chores, once their house's
+    # own clock reaches its digest hour (so within five minutes of it, in every zone).
+    "chores-notify-due": {"task": "chores.notify_due", "schedule": 5.0 * 60},
     # meetings and peer mentoring
     # residents
     "notifications-dispatch": {

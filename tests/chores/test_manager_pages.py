@@ -163,7 +163,7 @@ def test_the_coordinator_cannot_choose_the_next_coordinator(
     client.force_login(coordinator)
     response = client.post(
         "/houses/harbor/chores/",
-        {"grace_minutes": "60", "newcomer_days": "2", "coordinator": other.pk},
+        {"grace_minutes": "60", "newcomer_days": "2", "digest_hour": "7", "coordinator": other.pk},
     )
     assert response.status_code == 302
     settings = HouseChoreSettings.objects.get(house=harbor)
@@ -298,7 +298,12 @@ def test_the_settings_are_saved_and_audited(wednesday, client, harbor, manager_h
     client.force_login(manager_harbor)
     response = client.post(
         "/houses/harbor/chores/",
-        {"grace_minutes": "90", "newcomer_days": "5", "coordinator": coordinator.pk},
+        {
+            "grace_minutes": "90",
+            "newcomer_days": "5",
+            "digest_hour": "7",
+            "coordinator": coordinator.pk,
+        },
     )
     assert response.status_code == 302
     settings = HouseChoreSettings.objects.get(house=harbor)
@@ -314,7 +319,12 @@ def test_the_coordinator_is_someone_living_in_the_house(
     client.force_login(manager_harbor)
     response = client.post(
         "/houses/harbor/chores/",
-        {"grace_minutes": "-5", "newcomer_days": "3", "coordinator": resident_cedar.pk},
+        {
+            "grace_minutes": "-5",
+            "newcomer_days": "3",
+            "digest_hour": "7",
+            "coordinator": resident_cedar.pk,
+        },
     )
     assert response.status_code == 200
     errors = response.context["settings_form"].errors
