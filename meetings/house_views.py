@@ -88,6 +88,11 @@ class MeetingSettingsForm(forms.ModelForm):
         coerce=int,
         choices=list(enumerate(WEEKDAYS)),
     )
+    outside_reminder_weekday = forms.TypedChoiceField(
+        label="Remind residents short of outside meetings on",
+        coerce=int,
+        choices=list(enumerate(WEEKDAYS)),
+    )
 
     class Meta:
         model = HouseMeetingSettings
@@ -98,6 +103,7 @@ class MeetingSettingsForm(forms.ModelForm):
             "quorum",
             "passing",
             "outside_meetings_expected",
+            "outside_reminder_weekday",
             "officer_term_months",
         ]
         labels = {

@@ -47,6 +47,12 @@ class HouseMeetingSettings(models.Model):
         validators=[MaxValueValidator(21)],
         help_text="Outside mutual-help meetings each resident is expected to go to each week.",
     )
+    outside_reminder_weekday = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MaxValueValidator(6)],
+        help_text="The day residents short of the week's outside meetings are reminded, at "
+        "10:00 (0 is Monday, 4 is Friday).",
+    )
     officer_term_months = models.PositiveSmallIntegerField(
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(12)],

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from chores.dashboard import week_start
+from meetings import notifications
 from meetings.models import HouseMeetingSettings, OutsideMeeting
 from meetings.officers import is_secretary
 from meetings.services import meeting_settings_to_read
@@ -152,6 +153,8 @@ def outside_meeting_log(
                 "format": format,
             },
         )
+        if week_start(day) == week_start(stay.house.today()):
+            notifications.outside_short_cancel_if_enough(stay)
     return meeting
 
 

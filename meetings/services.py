@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from chores import outcomes
 from chores.services import coordinator_set
+from meetings import notifications
 from meetings.models import (
     THERE,
     AgendaItem,
@@ -160,7 +161,9 @@ def meetings_keep(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def meeting_edit(*, meeting: Meeting, changes: dict, request=None) -> None:
-    """Change the time, place, chair or secretary of a meeting."""
+    """Change the time, place, chair or secretary of a meeting. A new start cancels the reminders
+    of the old one; the notifications task writes those of the new one."""
+    old_occurrence = notifications.occurrence_of(meeting)
     for name, value in changes.items():
         setattr(meeting, name, value)
     meeting.revision += 1
@@ -171,6 +174,8 @@ def meeting_edit(*, meeting: Meeting, changes: dict, request=None) -> None:
         obj=meeting,
         changes={name: str(value) for name, value in changes.items()},
     )
+    if notifications.occurrence_of(meeting) != old_occurrence:
+        notifications.meeting_reminders_cancel(meeting, occurrence=old_occurrence)
 
 
 @transaction.atomic
@@ -185,6 +190,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, request=None) -> None:
     )
     meeting.refresh_from_db()
     audit.record(action="meeting.cancel", request=request, obj=meeting, changes={"reason": reason})
+    notifications.meeting_reminders_cancel(meeting)
 
 
 @transaction.atomic
@@ -497,6 +503,7 @@ def motion_open_vote(*, motion: Motion, meeting: Meeting, by, request=None, now=
         raise ValidationError("This motion is not on the table.")
     motion.refresh_from_db()
     audit.record(action="motion.open_vote", actor=by, request=request, obj=motion)
+    notifications.motion_open_notify(motion, now=now or timezone.now())
 
 
 def may_vote(motion: Motion, resident: Resident | None) -> bool:
@@ -530,6 +537,7 @@ def vote_cast(*, motion: Motion, resident: Resident, choice: str, by, request=No
                 obj=motion,
                 changes={"resident": resident.pk, "recorded_for": by != resident.user},
             )
+            notifications.motion_open_cancel(motion, resident=resident)
     except IntegrityError:
         raise ValidationError(f"{resident.name} has voted on this motion already.") from None
     return vote
@@ -559,6 +567,7 @@ def motion_close(*, motion: Motion, by, request=None) -> str:
         residents=stays_on(meeting.house, meeting.day()).count(),
     )
     result = tally.result(quorum=settings.quorum, passing=settings.passing)
+    notifications.motion_open_cancel(motion)
     Motion.objects.filter(pk=motion.pk).update(
         status=result,
         decided_at=timezone.now(),

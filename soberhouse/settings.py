@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE = {
     # own clock reaches its digest hour (so within five minutes of it, in every zone).
     "chores-notify-due": {"task": "chores.notify_due", "schedule": 5.0 * 60},
     # meetings and peer mentoring
+    # Every five minutes: reminders of house meetings starting within 26 hours (the day before
+    # and an hour before, in the house's zone) and, on each house's chosen weekday from 10:00,
+    # outside meetings short of the week's number.
+    "meetings-notify-due": {"task": "meetings.notify_due", "schedule": 5.0 * 60},
     # residents
     "notifications-dispatch": {
         "task": "soberhouse.tasks.dispatch_notifications",

@@ -105,12 +105,14 @@ def test_the_settings_move_the_coming_meetings(thursday, client, harbor, manager
             "quorum": "two_thirds",
             "passing": "majority",
             "outside_meetings_expected": "4",
+            "outside_reminder_weekday": "3",
             "officer_term_months": "6",
         },
     )
     assert response.status_code == 302
     settings = HouseMeetingSettings.objects.get(house=harbor)
     assert (settings.weekday, settings.quorum) == (2, "two_thirds")
+    assert settings.outside_reminder_weekday == 3
     meetings = list(Meeting.objects.filter(house=harbor))
     assert {meeting.local_start().strftime("%A %H:%M") for meeting in meetings} == {
         "Wednesday 18:30"
@@ -129,6 +131,7 @@ def test_bad_settings_are_explained_and_kept(thursday, client, harbor, manager_h
             "quorum": "majority",
             "passing": "majority",
             "outside_meetings_expected": "-1",
+            "outside_reminder_weekday": "7",
             "officer_term_months": "40",
         },
     )
@@ -138,6 +141,7 @@ def test_bad_settings_are_explained_and_kept(thursday, client, harbor, manager_h
         "weekday",
         "time",
         "outside_meetings_expected",
+        "outside_reminder_weekday",
         "officer_term_months",
     }
     assert 'value="Kitchen"' in response.content.decode()
