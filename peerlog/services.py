@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from peerlog import notifications
 from peerlog.models import AlumniMentor, Entry, MentoringSettings, MentorRequest, Pairing, Reply
 from residents import milestones
 from residents.models import House, Resident
@@ -139,6 +140,7 @@ def pairing_end(
         obj=pairing,
         changes={"reason": reason, "on": on.isoformat()},
     )
+    notifications.no_contact_cancel(pairing)
 
 
 def alumni_mentor_invite(*, house: House, resident: Resident, by, request=None) -> AlumniMentor:
@@ -245,6 +247,8 @@ def entry_add(
         )
         if author.pk == pairing.mentor_id:
             Pairing.objects.filter(pk=pairing.pk).update(check_in_asked_at=None)
+            notifications.new_check_in_notify(entry, now=now)
+        notifications.no_contact_cancel(pairing)
         audit.record(
             action="peerlog.entry_add",
             actor=author.user,
@@ -266,6 +270,7 @@ def entry_acknowledge(*, entry: Entry, by: Resident, request=None) -> None:
         acknowledged_at=timezone.now()
     ):
         audit.record(action="peerlog.entry_ack", actor=by.user, request=request, obj=entry)
+        notifications.new_check_in_cancel(entry)
     entry.refresh_from_db()
 
 
@@ -282,6 +287,8 @@ def reply_add(*, entry: Entry, by: Resident, text: str, request=None) -> Reply:
         acknowledged_at=timezone.now()
     )
     audit.record(action="peerlog.reply_add", actor=by.user, request=request, obj=entry)
+    if by.pk != entry.author_id:
+        notifications.new_check_in_cancel(entry)
     return reply
 
 

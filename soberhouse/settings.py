@@ -296,6 +296,8 @@ CELERY_BEAT_SCHEDULE = {
     # and an hour before, in the house's zone) and, on each house's chosen weekday from 10:00,
     # outside meetings short of the week's number.
     "meetings-notify-due": {"task": "meetings.notify_due", "schedule": 5.0 * 60},
+    # Every fifteen minutes: a mentor told of a mentee overdue for contact, once per stretch.
+    "peerlog-notify-due": {"task": "peerlog.notify_due", "schedule": 15.0 * 60},
     # residents
     "notifications-dispatch": {
         "task": "soberhouse.tasks.dispatch_notifications",
