@@ -24,6 +24,7 @@ from residents.models import (
     SobrietyDateChange,
     Stay,
 )
+from residents.notifications import resident_left
 from soberhouse import audit
 from soberhouse.models import User
 
@@ -217,6 +218,7 @@ def resident_discharge(
     stay.exit_notes = exit_notes.strip()
     invitations_withdraw_for(email=stay.resident.user.email)
     _save_stay(stay)
+    resident_left(resident=stay.resident, user=stay.resident.user)
     audit.record(
         action="resident.discharge",
         actor=by,

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from residents.invitations import invitation_send_email
 from residents.models import Invitation
+from residents.notifications import milestones_notify
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
@@ -22,3 +23,10 @@ def send_invitation(self, invitation_id: int) -> None:
         invitation_send_email(invitation)
     except OSError as error:
         raise self.retry(exc=error) from error
+
+
+@shared_task(name="residents.notify_milestones")
+def notify_milestones() -> int:
+    """Milestone notifications that are due in each house's zone (idempotent: the outbox's key).
+    Run hourly, so the 09:00 and 18:00 local moments are met within the hour."""
+    return milestones_notify()

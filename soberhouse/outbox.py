@@ -222,3 +222,27 @@ def unread_count(user: User) -> int:
         status=Notification.Status.SENT,
         read_at__isnull=True,
     ).count()
+
+
+def inbox(user: User) -> models.QuerySet[Notification]:
+    """The person's in-app list: what was sent to them, newest first."""
+    return Notification.objects.filter(
+        recipient=user, channel="in_app", status=Notification.Status.SENT
+    ).order_by("-sent_at", "-pk")
+
+
+def mark_read(*, user: User, notification: Notification | None = None) -> int:
+    """Mark one of the person's in-app notifications read, or all of them when none is given;
+    returns how many rows changed (already read ones keep their first read time)."""
+    unread = inbox(user).filter(read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())
+
+
+def cancel_for(recipient: User) -> int:
+    """Cancel everything still pending for one person, whatever it is about (a resident
+    discharged); returns how many rows."""
+    return Notification.objects.filter(
+        recipient=recipient, status=Notification.Status.PENDING
+    ).update(status=Notification.Status.CANCELLED, claimed_until=None)

@@ -299,6 +299,9 @@ CELERY_BEAT_SCHEDULE = {
     # Every fifteen minutes: a mentor told of a mentee overdue for contact, once per stretch.
     "peerlog-notify-due": {"task": "peerlog.notify_due", "schedule": 15.0 * 60},
     # residents
+    # Hourly: a resident's milestone the evening before (18:00 in the house's zone) and their
+    # housemates' on the day (09:00), each met within the hour.
+    "residents-notify-milestones": {"task": "residents.notify_milestones", "schedule": 60.0 * 60},
     "notifications-dispatch": {
         "task": "soberhouse.tasks.dispatch_notifications",
         "schedule": 60.0,

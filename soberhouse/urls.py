@@ -14,7 +14,7 @@ from peerlog import manager_views as peerlog_manager
 from peerlog import views as peerlog_views
 from residents import access, me_views, record_views, rules_views
 from residents import views as residents_views
-from soberhouse import views
+from soberhouse import notification_views, views
 
 admin.site.site_header = "Soberhouse administration"
 
@@ -159,6 +159,18 @@ urlpatterns = [
     path("calendar/<slug:token>.ics", calendar_views.feed, name="calendar_feed"),
     path("me/calendar/", calendar_views.feed_manage, name="calendar_feed_manage"),
     # Notifications: the in-app list and preferences (soberhouse/notification_views.py)
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
     # Notifications: the staff's operations page (soberhouse/operations_views.py)
     path("me/", me_views.me, name="me"),
     path("me/data/", residents_views.my_data, name="my_data"),

@@ -67,6 +67,14 @@ class _PeerURL(str):
         return str.format(self, *args, **{"peer_pairing": 1, "peer_entry": 1, **kwargs})
 
 
+class _NotificationURL(str):
+    """A URL template with a {notification} placeholder: an in-app notification sent to
+    resident_harbor, from ``_notification_objects`` (1 in ``test_every_url_is_in_the_matrix``)."""
+
+    def format(self, /, *args, **kwargs):
+        return str.format(self, *args, **{"notification": 1, **kwargs})
+
+
 # (method, url template, expected status per persona in PERSONAS order)
 MATRIX = [
     ("get", "/", [LOGIN, 302, 302, 302, 302, 302]),
@@ -256,6 +264,21 @@ MATRIX = [
     ("post", "/houses/cedar/mentoring/alumni/", [LOGIN, 404, 404, 404, 200, 200]),
     ("get", "/houses/harbor/mentoring/alumni/", [405] * 6),
     # Notifications: the in-app list and preferences
+    ("get", "/notifications/", [LOGIN, 200, 200, 200, 200, 200]),  # one's own list
+    ("get", "/notifications/?page=2", [LOGIN, 200, 200, 200, 200, 200]),
+    ("post", "/notifications/read/", [LOGIN, 302, 302, 302, 302, 302]),  # one's own
+    ("get", "/notifications/read/", [LOGIN, 405, 405, 405, 405, 405]),
+    (
+        "post",
+        _NotificationURL("/notifications/{notification}/open/"),
+        [LOGIN, 302, 404, 404, 404, 404],
+    ),
+    (
+        "get",
+        _NotificationURL("/notifications/{notification}/open/"),
+        [LOGIN, 405, 405, 405, 405, 405],
+    ),
+    ("get", "/notifications/preferences/", [LOGIN, 200, 200, 200, 200, 200]),
     # Notifications: the staff's operations page
     # Calendar feeds
     ("post", "/me/calendar/", [LOGIN, 302, 302, 302, 302, 302]),  # makes one's own address
@@ -431,6 +454,35 @@ def _peer_objects(request):
         pairing=pairing, author=pairing.mentor, at=timezone.now(), minutes=20
     )
     objects.update(peer_pairing=pairing.pk, peer_entry=entry.pk)
+
+
+@pytest.fixture(autouse=True)
+def _notification_objects(request):
+    """The notification rows' object, added to ``objects`` where a test uses it: an in-app
+    notification sent to resident_harbor."""
+    if "objects" not in request.fixturenames:
+        return
+    from django.utils import timezone
+
+    from soberhouse.models import Notification
+
+    objects = request.getfixturevalue("objects")
+    resident = request.getfixturevalue("resident_harbor")
+    notification = Notification.objects.create(
+        recipient=resident.user,
+        kind="chores.today",
+        about_type="residents.resident",
+        about_id=str(resident.pk),
+        channel="in_app",
+        subject="You have 2 chores today",
+        text="Two chores today.",
+        url="/chores/",
+        due_at=timezone.now(),
+        send_after=timezone.now(),
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+    )
+    objects.update(notification=notification.pk)
 
 
 @pytest.mark.parametrize(("method", "url", "persona", "expected"), CASES)

@@ -513,8 +513,9 @@ def test_the_chart_runs_the_same_queries_for_5_and_for_50_residents(
                 _assignment(chore, MONDAY + dt.timedelta(day), people[(day + index) % len(people)])
         # session, user, two-factor record, the house (if the user may see it), the week's
         # assignments with chores and people, the week's stays with their people, the viewer's
-        # own stay and the houses they manage (navigation and the "Chores" link)
-        with django_assert_num_queries(8):
+        # own stay and the houses they manage (navigation and the "Chores" link), the unread
+        # count (navigation)
+        with django_assert_num_queries(9):
             response = client.get("/houses/harbor/chores/chart/")
         assert len(response.context["rows"]) == count
 
@@ -666,8 +667,9 @@ def test_the_history_runs_the_same_queries_for_5_and_for_50_residents(
                 if day % 5 == 0:
                     Swap.objects.create(assignment=row, asked_by=people[0], asked_of=people[1])
         # session, user, two-factor record, the house, the form's residents, the outcomes,
-        # their people, the swaps, the page's count and rows, the navigation's two
-        with django_assert_num_queries(12):
+        # their people, the swaps, the page's count and rows, the navigation's two, the unread
+        # count (navigation)
+        with django_assert_num_queries(13):
             response = client.get("/houses/harbor/chores/history/")
         had_chores = Assignment.objects.values("resident").distinct().count()
         assert len(response.context["history"].outcomes) == had_chores

@@ -143,8 +143,9 @@ def test_my_chores_runs_the_same_queries_whatever_the_house_size(
     me = _crowded_house(harbor, residents)[0]
     client.force_login(me.user)
     # session, user, the houses they manage (none; the two-factor check and the navigation
-    # share it), their current stay, their assignments, their swap requests
-    with django_assert_num_queries(6):
+    # share it), their current stay, their assignments, their swap requests, the unread count
+    # (navigation)
+    with django_assert_num_queries(7):
         response = client.get("/chores/")
     assert response.status_code == 200
     mine = response.context["mine"]
@@ -164,8 +165,9 @@ def test_today_runs_the_same_queries_whatever_the_house_size(
     client.force_login(me.user)
     # session, user, managed houses, current stay, the current house rules, my open chores,
     # my outside meetings this week (with the house's number), the next house meeting, motions
-    # waiting for my vote, my mentor's pairing, the pairings I mentor (with their last contact)
-    with django_assert_num_queries(11):
+    # waiting for my vote, my mentor's pairing, the pairings I mentor (with their last contact),
+    # the unread count (navigation)
+    with django_assert_num_queries(12):
         response = client.get("/today/")
     page = response.content.decode()
     assert "Your chores today" in page
@@ -405,8 +407,9 @@ def test_checks_run_the_same_queries_whatever_the_number(
     for index in range(chores):
         _done(harbor, make_resident(harbor), Chore.Checker.MANAGER, name=f"Chore {index}")
     client.force_login(manager_harbor)
-    # session, user, managed houses, the two-factor record, current stay (none), the chores
-    with django_assert_num_queries(6):
+    # session, user, managed houses, the two-factor record, current stay (none), the chores,
+    # the unread count (navigation)
+    with django_assert_num_queries(7):
         response = client.get("/chores/checks/")
     assert len(response.context["rows"]) == chores
 

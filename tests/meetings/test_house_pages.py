@@ -56,8 +56,9 @@ def test_the_decisions_log_runs_the_same_queries_for_3_and_30(
         Motion.objects.all().delete()
         for number in range(count):
             _decided(harbor, resident_harbor, f"Motion {number}", seconder=make_resident(harbor))
-        # session, user, the house, the page's count and rows, the viewer's stay and houses
-        with django_assert_num_queries(7):
+        # session, user, the house, the page's count and rows, the viewer's stay and houses,
+        # the unread count (navigation)
+        with django_assert_num_queries(8):
             client.get("/houses/harbor/decisions/")
 
 

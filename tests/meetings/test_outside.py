@@ -498,8 +498,8 @@ def test_my_page_runs_the_same_queries_whatever_the_house_size(
     client.force_login(me.user)
     # session, user, managed houses (none), current stay, the house's settings, my entries
     # of the weeks shown with who verified them, my recent distinct meetings, whether I am the
-    # secretary
-    with django_assert_num_queries(8):
+    # secretary, the unread count (navigation)
+    with django_assert_num_queries(9):
         response = client.get("/meetings/outside/")
     assert response.context["mine"].progress == "3 of 3 this week"
 
@@ -513,8 +513,9 @@ def test_the_house_week_runs_the_same_queries_whatever_the_house_size(
     client.force_login(manager_harbor)
     # session, user, two-factor record, the house (if visible), the houses the user manages
     # (access and navigation), their stay (none), the house's settings, the stays of the week
-    # with their people, the week's entries with who verified them
-    with django_assert_num_queries(9):
+    # with their people, the week's entries with who verified them, the unread count
+    # (navigation)
+    with django_assert_num_queries(10):
         response = client.get("/houses/harbor/outside-meetings/")
     week = response.context["week"]
     assert len(week.rows) == residents + 1  # and the housemate who verified

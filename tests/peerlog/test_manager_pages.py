@@ -303,8 +303,9 @@ def test_the_page_runs_the_same_queries_for_2_and_20_pairs(
     _pairs(harbor, manager_harbor, count)
     # session, user, the house, the user's second factor, the houses they manage (navigation),
     # their current stay (navigation); the mentoring settings; active pairs with their contact,
-    # the last ended pairs, residents without a mentor, requests waiting; the mentor choices
-    with django_assert_num_queries(12):
+    # the last ended pairs, residents without a mentor, requests waiting; the mentor choices;
+    # the unread count (navigation)
+    with django_assert_num_queries(13):
         response = manager.get(PAGE)
     assert response.status_code == 200
     assert f"Mentee {count - 1}" in response.content.decode()

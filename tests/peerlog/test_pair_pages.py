@@ -139,8 +139,8 @@ def test_peerlog_runs_the_same_queries_whatever_the_mentees(
     mentor = _mentors_with_mentees(harbor, manager_harbor, count)
     client.force_login(mentor.user)
     # session, user, current stay, my resident row, my pairings, my mentees with their last
-    # contact, the waiting request, managed houses (the menu)
-    with django_assert_num_queries(8):
+    # contact, the waiting request, managed houses (the menu), the unread count (navigation)
+    with django_assert_num_queries(9):
         response = client.get("/peerlog/")
     assert response.content.decode().count("Log a check-in") == count
 

@@ -126,8 +126,8 @@ def test_the_directory_runs_the_same_queries_for_any_number_of_housemates(
             _housemate(harbor, name=f"Mate {shown + index}", phone=f"555-01{shown + index:02}")
         shown = count
         # session, user, two-factor check, viewer's current stay (access), the directory's
-        # stays with their people
-        with django_assert_num_queries(5):
+        # stays with their people, the unread count (navigation)
+        with django_assert_num_queries(6):
             response = client.get("/directory/")
         assert len(response.context["entries"]) == count + 1
 

@@ -144,8 +144,9 @@ def test_the_dashboard_runs_the_same_queries_for_5_and_for_50_residents(
         # arrivals, departures, the chores panel's counts (one aggregate), the meetings panel
         # (next, last with attendance, open motions), the outside meetings' week (settings,
         # stays, entries), the mentoring panel (active pairs with their contact, ended pairs,
-        # residents without a mentor, requests waiting), the viewer's own stay (navigation)
-        with django_assert_num_queries(22):
+        # residents without a mentor, requests waiting), the viewer's own stay (navigation),
+        # the unread count (navigation)
+        with django_assert_num_queries(23):
             response = client.get("/houses/harbor/")
         assert len(response.context["rows"]) == count
 
@@ -159,8 +160,9 @@ def test_the_staff_overview_runs_the_same_queries_for_5_and_for_50_residents(
         _fill(harbor, count // 2 - harbor.stays.count())
         _fill(cedar, count - count // 2 - cedar.stays.count())
         # session, user, two-factor record, the viewer's own stay and the houses they manage
-        # (navigation), every house with its beds taken counted in one subquery
-        with django_assert_num_queries(6):
+        # (navigation), every house with its beds taken counted in one subquery, the unread
+        # count (navigation)
+        with django_assert_num_queries(7):
             response = client.get("/houses/")
         assert sum(house.taken for house in response.context["houses"]) == count
 

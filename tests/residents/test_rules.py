@@ -343,8 +343,8 @@ def test_the_manager_page_runs_the_same_queries_for_3_and_12_residents(
                 _sign(current, resident)
         # session, user, two-factor check (middleware), managed houses (access decorator), the
         # house, its versions with their publishers, the unsigned residents, the count of people
-        # living here, the viewer's current stay (navigation)
-        with django_assert_num_queries(9):
+        # living here, the viewer's current stay (navigation), the unread count (navigation)
+        with django_assert_num_queries(10):
             response = client.get("/houses/harbor/rules/")
         assert response.context["living_here"] == total
 

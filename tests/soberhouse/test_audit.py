@@ -85,6 +85,6 @@ class TestAuditPage:
             for _ in range(count):
                 audit.record(action="resident.view", actor=manager_harbor)
             # session, user, two-factor check, count, navigation (current stay, managed
-            # houses), the action choices, one page of events
-            with django_assert_num_queries(8):
+            # houses), the action choices, one page of events, the unread count (navigation)
+            with django_assert_num_queries(9):
                 client.get("/audit/")
