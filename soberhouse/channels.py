@@ -17,7 +17,7 @@ dispatcher then retries the row with a growing wait and, in the end, marks it fa
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
 from soberhouse.models import Notification, NotificationPreference
@@ -29,6 +29,12 @@ class Channel:
     def wanted_by(self, preference: NotificationPreference) -> bool:
         raise NotImplementedError
 
+    def open_batch(self) -> None:
+        """Called before a batch: open a connection to share, if the channel has one."""
+
+    def close_batch(self) -> None:
+        """Called after a batch, even when it failed."""
+
     def send(self, notification: Notification) -> None:
         raise NotImplementedError
 
@@ -38,9 +44,19 @@ class EmailChannel(Channel):
     thing is waiting (a count, a time), never a note's words."""
 
     name = "email"
+    connection = None
 
     def wanted_by(self, preference: NotificationPreference) -> bool:
         return preference.email
+
+    def open_batch(self) -> None:
+        """One connection to the mail server for the whole batch (opened on the first send)."""
+        self.connection = get_connection()
+
+    def close_batch(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = None
 
     def send(self, notification: Notification) -> None:
         context = {
@@ -53,6 +69,7 @@ class EmailChannel(Channel):
             body=render_to_string("notifications/email.txt", context),
             to=[notification.recipient.email],
             headers={"Message-ID": f"<notification-{notification.pk}@soberhouse>"},
+            connection=self.connection,
         )
         message.attach_alternative(
             render_to_string("notifications/email.html", context), "text/html"

@@ -23,6 +23,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, models
 from django.utils import timezone
 
@@ -135,7 +136,7 @@ def cancel(
 # Dispatch
 
 _CLAIM = """
-UPDATE soberhouse_notification SET claimed_until = %(until)s, attempts = attempts + 1
+UPDATE soberhouse_notification SET claimed_until = %(until)s
 WHERE id IN (
     SELECT id FROM soberhouse_notification
     WHERE status = 'pending' AND send_after <= %(now)s
@@ -147,18 +148,23 @@ WHERE id IN (
 RETURNING id
 """
 
+# A worker stops taking rows from its batch this long before its lease ends, so that it never
+# sends a row another worker may have claimed since.
+LEASE_MARGIN = dt.timedelta(seconds=30)
+
 
 def claim(*, now: dt.datetime, size: int = BATCH_SIZE, lease: dt.timedelta = LEASE) -> list[int]:
     """Take up to ``size`` due rows for this worker until ``now + lease``: one statement, so
-    atomic by itself."""
+    atomic by itself. The lease's end is the worker's token: only the holder of that exact
+    moment can go on with a row."""
     with connection.cursor() as cursor:
         cursor.execute(_CLAIM, {"until": now + lease, "now": now, "size": size})
         return [row[0] for row in cursor.fetchall()]
 
 
-def retry_wait(attempts: int) -> dt.timedelta:
+def retry_wait(failures: int) -> dt.timedelta:
     """1, 2, 4, 8 … minutes after the first, second, third … failure."""
-    return dt.timedelta(minutes=2 ** max(attempts - 1, 0))
+    return dt.timedelta(minutes=2 ** max(failures - 1, 0))
 
 
 @dataclass(frozen=True)
@@ -166,42 +172,69 @@ class Dispatched:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    skipped: int = 0  # cancelled meanwhile, or left for the next worker when the lease ran short
 
     @property
     def claimed(self) -> int:
-        return self.sent + self.retrying + self.failed
+        return self.sent + self.retrying + self.failed + self.skipped
 
 
 def dispatch(
     *, now: dt.datetime | None = None, size: int = BATCH_SIZE, lease: dt.timedelta = LEASE
 ) -> Dispatched:
-    """Deliver one batch of due notifications: claim, send each, mark each sent as soon as its
-    channel accepts it. Two queries for the batch and one for each row."""
+    """Deliver one batch of due notifications. For each claimed row: make sure it is still
+    this worker's and still wanted (a conditional update: a row cancelled since the claim is
+    skipped), send it, and mark it sent only where the lease is still this worker's. Rows left
+    when the lease runs short go back to the queue when it ends. Two queries for the batch and
+    two for each row; email shares one connection per batch."""
     now = now or timezone.now()
+    until = now + lease
     ids = claim(now=now, size=size, lease=lease)
     if not ids:
         return Dispatched()
-    rows = Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING)
-    sent = retrying = failed = 0
-    for row in rows.select_related("recipient").order_by("send_after", "pk"):
-        try:
-            channel_named(row.channel).send(row)
-        except Exception as error:  # noqa: BLE001 - any channel error is the row's to record
-            if row.attempts >= MAX_ATTEMPTS:
-                changes = {"status": Notification.Status.FAILED}
-                failed += 1
-            else:
-                changes = {"send_after": now + retry_wait(row.attempts)}
-                retrying += 1
-            Notification.objects.filter(pk=row.pk).update(
-                claimed_until=None, last_error=f"{type(error).__name__}: {error}"[:1000], **changes
+    counts = {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0}
+    mine = Notification.objects.filter(status=Notification.Status.PENDING, claimed_until=until)
+    rows = mine.filter(pk__in=ids).select_related("recipient").order_by("send_after", "pk")
+    started = timezone.now()
+    for channel in CHANNELS:
+        channel.open_batch()
+    try:
+        for row in rows:
+            if timezone.now() - started > lease - LEASE_MARGIN or not mine.filter(pk=row.pk).update(
+                claimed_until=until
+            ):
+                counts["skipped"] += 1
+                continue
+            try:
+                channel_named(row.channel).send(row)
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception as error:  # noqa: BLE001 - any channel error is the row's to record
+                failures = row.attempts + 1
+                changes = (
+                    {"status": Notification.Status.FAILED}
+                    if failures >= MAX_ATTEMPTS
+                    else {"send_after": now + retry_wait(failures)}
+                )
+                counts["failed" if failures >= MAX_ATTEMPTS else "retrying"] += 1
+                mine.filter(pk=row.pk).update(
+                    attempts=failures,
+                    claimed_until=None,
+                    last_error=f"{type(error).__name__}: {error}"[:1000],
+                    **changes,
+                )
+                continue
+            mine.filter(pk=row.pk).update(
+                status=Notification.Status.SENT,
+                sent_at=timezone.now(),
+                claimed_until=None,
+                attempts=row.attempts + 1,
             )
-            continue
-        Notification.objects.filter(pk=row.pk).update(
-            status=Notification.Status.SENT, sent_at=timezone.now(), claimed_until=None
-        )
-        sent += 1
-    return Dispatched(sent=sent, retrying=retrying, failed=failed)
+            counts["sent"] += 1
+    finally:
+        for channel in CHANNELS:
+            channel.close_batch()
+    return Dispatched(**counts)
 
 
 def retry(notification: Notification) -> None:

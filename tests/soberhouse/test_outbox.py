@@ -196,7 +196,7 @@ def test_a_failing_server_is_retried_with_a_growing_wait_then_failed(person, har
         waits.append(row.send_after - moment)
         moment = row.send_after
     assert waits == [dt.timedelta(minutes=minutes) for minutes in (1, 2, 4, 8)]
-    assert (row.status, row.attempts) == ("failed", outbox.MAX_ATTEMPTS)
+    assert (row.status, row.attempts) == ("failed", outbox.MAX_ATTEMPTS)  # failures, not claims
     assert row.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
     assert Notification.objects.get(recipient=person, channel="in_app").status == "sent"
     outbox.retry(row)
@@ -209,8 +209,8 @@ def test_dispatch_queries_per_row_fall_as_the_batch_grows(
 ):
     for day in range(10):
         _notify(person, harbor, occurrence=f"day-{day}")
-    # the claim, the rows with their people, and one update for each row
-    with django_assert_num_queries(2 + 20):
+    # the claim, the rows with their people, and for each row: still mine and wanted, then sent
+    with django_assert_num_queries(2 + 2 * 20):
         assert outbox.dispatch(now=NOW + dt.timedelta(days=1), size=50).sent == 20
 
 
@@ -231,3 +231,30 @@ def test_the_beat_task_delivers_what_is_due(person, harbor):
     assert dispatch_notifications() == 300
     assert len(mail.outbox) == 150
     assert dispatch_notifications() == 0
+
+
+def test_a_row_cancelled_after_the_claim_is_not_sent(person, harbor, monkeypatch):
+    _notify(person, harbor)
+    _notify(person, harbor, occurrence="2026-12-11")
+    channel = outbox.channel_named("email")
+    sent = []
+
+    def send_then_cancel_the_next(notification):
+        sent.append(notification.occurrence)
+        outbox.cancel(about=harbor, occurrence="2026-12-11")
+
+    monkeypatch.setattr(channel, "send", send_then_cancel_the_next)
+    result = outbox.dispatch(now=NOW)
+    assert sent == ["2026-12-10"]
+    assert Notification.objects.get(channel="email", occurrence="2026-12-11").status == "cancelled"
+    assert result.skipped >= 1
+
+
+def test_a_worker_whose_lease_was_taken_over_marks_nothing(person, harbor):
+    _notify(person, harbor)
+    first = outbox.claim(now=NOW, lease=dt.timedelta(minutes=5))
+    # the first worker is slow; its lease ends and a second worker takes the rows over
+    second = outbox.claim(now=NOW + dt.timedelta(minutes=6), lease=dt.timedelta(minutes=5))
+    assert sorted(first) == sorted(second)
+    mine = Notification.objects.filter(claimed_until=NOW + dt.timedelta(minutes=5))
+    assert mine.count() == 0  # the first worker's token no longer matches any row
