@@ -138,7 +138,10 @@ def meeting_settings_save(settings: HouseMeetingSettings, *, request=None, chang
                 )
                 .filter(added=0, marked=0, moved=0)
             )
-            Meeting.objects.filter(pk__in=list(untouched.values_list("pk", flat=True))).delete()
+            remade = list(untouched.values_list("pk", flat=True))
+            for pk in remade:  # their reminders go with them; the new slot gets its own
+                notifications.meeting_reminders_cancel(Meeting(pk=pk))
+            Meeting.objects.filter(pk__in=remade).delete()
     meetings_schedule(settings.house)
 
 

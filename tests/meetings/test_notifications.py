@@ -135,6 +135,17 @@ def test_a_moved_meeting_is_reminded_at_its_new_time_only(meeting):
     assert set(new.values_list("status", flat=True)) == {"pending"}
 
 
+def test_a_meeting_made_again_on_a_new_slot_takes_its_reminders_away(meeting):
+    _run_task_at(SUNDAY_7PM - dt.timedelta(hours=25))
+    settings = HouseMeetingSettings.objects.get(house=meeting.house)
+    settings.time = dt.time(20, 0)
+    with time_machine.travel(SUNDAY_7PM - dt.timedelta(hours=24, minutes=50), tick=False):
+        services.meeting_settings_save(settings, changed=["time"])
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()
+    old = Notification.objects.filter(about_id=str(meeting.pk))
+    assert set(old.values_list("status", flat=True)) == {"cancelled"}
+
+
 def test_a_resident_who_moved_out_is_not_reminded(meeting):
     _run_task_at(SUNDAY_7PM - dt.timedelta(hours=25))
     leaving = meeting.house.people[0]
