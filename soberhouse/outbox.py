@@ -83,7 +83,8 @@ def notify(
     time_zone: str = "UTC",
 ) -> int:
     """Write the notification for each channel the person wants; returns how many rows that is
-    (rows there already are left as they were). Call it inside the cause's transaction."""
+    (rows pending or sent already are left as they were; a cancelled one is queued again). Call
+    it inside the cause's transaction."""
     preference = preference_of(recipient)
     if kind in preference.muted_kinds or not recipient.is_active:
         return 0
@@ -108,6 +109,27 @@ def notify(
         if channel.wanted_by(preference)
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    # A row cancelled earlier whose cause has come back (a meeting moved back to its first time)
+    # is wanted again: the same row goes back in the queue. Sent rows stay sent.
+    Notification.objects.filter(
+        recipient=recipient,
+        kind=kind,
+        about_type=about_type,
+        about_id=about_id,
+        occurrence=occurrence,
+        channel__in=[row.channel for row in rows],
+        status=Notification.Status.CANCELLED,
+    ).update(
+        status=Notification.Status.PENDING,
+        subject=subject[:150],
+        text=text,
+        url=url,
+        due_at=due_at,
+        send_after=send_after,
+        claimed_until=None,
+        attempts=0,
+        last_error="",
+    )
     return len(rows)
 
 

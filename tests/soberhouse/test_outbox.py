@@ -258,3 +258,16 @@ def test_a_worker_whose_lease_was_taken_over_marks_nothing(person, harbor):
     assert sorted(first) == sorted(second)
     mine = Notification.objects.filter(claimed_until=NOW + dt.timedelta(minutes=5))
     assert mine.count() == 0  # the first worker's token no longer matches any row
+
+
+def test_a_cancelled_notification_comes_back_with_its_cause(person, harbor):
+    _notify(person, harbor)
+    outbox.cancel(about=harbor)
+    _notify(person, harbor, due_at=NOW + dt.timedelta(hours=2))
+    rows = Notification.objects.filter(recipient=person)
+    assert set(rows.values_list("status", flat=True)) == {"pending"}
+    assert rows.count() == 2
+    assert rows.first().send_after == NOW + dt.timedelta(hours=2)
+    outbox.dispatch(now=NOW + dt.timedelta(hours=2))
+    _notify(person, harbor)  # sent rows stay sent: nothing twice
+    assert set(rows.values_list("status", flat=True)) == {"sent"}
