@@ -18,6 +18,7 @@ from residents.invitations import (
     invitation_from_token,
     invitation_revoke,
 )
+from residents.notification_operations import failed_for
 from residents.selectors import (
     arrivals_and_departures,
     current_rules,
@@ -79,6 +80,9 @@ def house_list(request):
     return render(request, "residents/house_list.html", {"houses": houses})
 
 
+FAILED_ON_DASHBOARD = 5
+
+
 @access.manager_required
 def house_dashboard(request, slug):
     house = access.access_house(request.user, slug)
@@ -99,6 +103,7 @@ def house_dashboard(request, slug):
             "leaving": leaving,
             "unsigned": [row for row in rows if row.signed_current_rules is False],
             "rules": rules,
+            "failed_notifications": list(failed_for([house.pk])[:FAILED_ON_DASHBOARD]),
         },
     )
 

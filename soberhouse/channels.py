@@ -62,7 +62,7 @@ class EmailChannel(Channel):
         context = {
             "notification": notification,
             "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
-            "preferences": f"{settings.SITE_URL}/me/",
+            "preferences": f"{settings.SITE_URL}/notifications/preferences/",
         }
         message = EmailMultiAlternatives(
             subject=notification.subject,

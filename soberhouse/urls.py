@@ -12,7 +12,7 @@ from meetings import outside_views as meetings_outside
 from meetings import views as meetings_views
 from peerlog import manager_views as peerlog_manager
 from peerlog import views as peerlog_views
-from residents import access, me_views, record_views, rules_views
+from residents import access, me_views, notification_operations, record_views, rules_views
 from residents import views as residents_views
 from soberhouse import notification_views, views
 
@@ -171,7 +171,17 @@ urlpatterns = [
         notification_views.notification_preferences,
         name="notification_preferences",
     ),
-    # Notifications: the staff's operations page (soberhouse/operations_views.py)
+    # Notifications: the staff's operations page (residents/notification_operations.py)
+    path(
+        "notifications/operations/",
+        notification_operations.operations,
+        name="notification_operations",
+    ),
+    path(
+        "notifications/operations/<int:pk>/retry/",
+        notification_operations.retry,
+        name="notification_retry",
+    ),
     path("me/", me_views.me, name="me"),
     path("me/data/", residents_views.my_data, name="my_data"),
     path("audit/", access.staff_required(views.audit_list), name="audit_list"),

@@ -280,6 +280,8 @@ MATRIX = [
     ),
     ("get", "/notifications/preferences/", [LOGIN, 200, 200, 200, 200, 200]),
     # Notifications: the staff's operations page
+    ("get", "/notifications/operations/?days=30", [LOGIN, 404, 404, 404, 404, 200]),
+    ("post", "/notifications/operations/999999/retry/", [LOGIN, 404, 404, 404, 404, 404]),
     # Calendar feeds
     ("post", "/me/calendar/", [LOGIN, 302, 302, 302, 302, 302]),  # makes one's own address
     ("get", "/calendar/not-a-calendar-token.ics", [404, 404, 404, 404, 404, 404]),

@@ -145,8 +145,8 @@ def test_the_dashboard_runs_the_same_queries_for_5_and_for_50_residents(
         # (next, last with attendance, open motions), the outside meetings' week (settings,
         # stays, entries), the mentoring panel (active pairs with their contact, ended pairs,
         # residents without a mentor, requests waiting), the viewer's own stay (navigation),
-        # the unread count (navigation)
-        with django_assert_num_queries(23):
+        # the unread count (navigation), the house's failed notifications
+        with django_assert_num_queries(24):
             response = client.get("/houses/harbor/")
         assert len(response.context["rows"]) == count
 
