@@ -5,20 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chores', '0002_missed_at_and_late'),
-        ('residents', '0001_initial'),
+        ("chores", "0002_missed_at_and_late"),
+        ("residents", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='housechoresettings',
-            name='digest_hour',
-            field=models.PositiveSmallIntegerField(default=7, help_text='The hour (house time, 0–23) each resident hears of their chores of the day.', validators=[django.core.validators.MaxValueValidator(23)]),
+            model_name="housechoresettings",
+            name="digest_hour",
+            field=models.PositiveSmallIntegerField(
+                default=7,
+                help_text="The hour (house time, 0–23) each resident hears of their chores of the day.",
+                validators=[django.core.validators.MaxValueValidator(23)],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='housechoresettings',
-            constraint=models.CheckConstraint(condition=models.Q(('digest_hour__lte', 23)), name='chore_settings_digest_hour_valid'),
+            model_name="housechoresettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("digest_hour__lte", 23)),
+                name="chore_settings_digest_hour_valid",
+            ),
         ),
     ]
