@@ -76,6 +76,34 @@ class EmailChannel(Channel):
         )
         message.send(fail_silently=False)
 
+    def send_digest(self, notifications: list[Notification]) -> None:
+        """One email to one person listing several notifications: each one's subject and link,
+        nothing more (the subjects hold nothing sensitive; the texts are left out)."""
+        recipient = notifications[0].recipient
+        context = {
+            "recipient": recipient,
+            "items": [
+                {
+                    "subject": notification.subject,
+                    "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
+                }
+                for notification in notifications
+            ],
+            "preferences": f"{settings.SITE_URL}/notifications/preferences/",
+        }
+        first = min(notification.pk for notification in notifications)
+        message = EmailMultiAlternatives(
+            subject=f"Your Soberhouse notifications: {len(notifications)} new",
+            body=render_to_string("notifications/digest.txt", context),
+            to=[recipient.email],
+            headers={"Message-ID": f"<notification-digest-{first}@soberhouse>"},
+            connection=self.connection,
+        )
+        message.attach_alternative(
+            render_to_string("notifications/digest.html", context), "text/html"
+        )
+        message.send(fail_silently=False)
+
 
 class InAppChannel(Channel):
     """The list in the navigation: a row is there once it is sent."""
@@ -89,7 +117,8 @@ class InAppChannel(Channel):
         return None
 
 
-CHANNELS: list[Channel] = [EmailChannel(), InAppChannel()]
+EMAIL = EmailChannel()  # the digest is email's alone
+CHANNELS: list[Channel] = [EMAIL, InAppChannel()]
 
 
 def channel_named(name: str) -> Channel:

@@ -1,4 +1,4 @@
-"""The notification preferences form: which kinds, which channels, quiet hours."""
+"""The notification preferences form: which kinds, which channels, quiet hours, the digest."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from soberhouse.notification_kinds import KINDS
 
 class NotificationPreferenceForm(forms.Form):
     """Kinds are shown as what the person wants (ticked = on) and stored as what they muted, so
-    a kind added later reaches everyone until they turn it off. The digest field is left out
-    until digests are dispatched: a setting that does nothing would mislead."""
+    a kind added later reaches everyone until they turn it off."""
 
     kinds = forms.MultipleChoiceField(
         label="What to tell me about",
@@ -21,6 +20,12 @@ class NotificationPreferenceForm(forms.Form):
     )
     email = forms.BooleanField(label="By email", required=False)
     in_app = forms.BooleanField(label="In my notifications list here", required=False)
+    digest = forms.BooleanField(
+        label="Gather my emails into a daily digest",
+        required=False,
+        help_text="One email a day at 6 p.m. with everything since the last one; the in-app "
+        "list stays immediate.",
+    )
     quiet_from = forms.TimeField(
         label="Quiet from",
         required=False,
@@ -40,6 +45,7 @@ class NotificationPreferenceForm(forms.Form):
             "kinds": [kind for kind in KINDS if kind not in preference.muted_kinds],
             "email": preference.email,
             "in_app": preference.in_app,
+            "digest": preference.digest,
             "quiet_from": preference.quiet_from,
             "quiet_until": preference.quiet_until,
         }
@@ -66,5 +72,6 @@ class NotificationPreferenceForm(forms.Form):
         preference.muted_kinds = [kind for kind in KINDS if kind not in data["kinds"]] + unknown
         preference.email = data["email"]
         preference.in_app = data["in_app"]
+        preference.digest = data["digest"]
         preference.quiet_from = data["quiet_from"]
         preference.quiet_until = data["quiet_until"]

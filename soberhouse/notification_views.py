@@ -16,7 +16,7 @@ from soberhouse.notification_forms import NotificationPreferenceForm
 from soberhouse.notification_kinds import label_of
 
 PAGE_SIZE = 30
-_PREFERENCE_FIELDS = ("muted_kinds", "email", "in_app", "quiet_from", "quiet_until")
+_PREFERENCE_FIELDS = ("muted_kinds", "email", "in_app", "digest", "quiet_from", "quiet_until")
 
 
 @login_required

@@ -3,7 +3,8 @@ their cause, and the dispatcher delivers them.
 
 - ``notify`` writes one row per channel the person wants. A unique key makes a second copy
   impossible, so a cause seen twice, or in two workers at once, still notifies once. A person's
-  quiet hours (in their house's zone) push the moment to send past them.
+  quiet hours (in their house's zone) push the moment to send past them. A person who chose
+  the digest has their email rows held until 18:00 that day (or the next) in the same zone.
 - ``cancel`` withdraws what was not sent yet when its cause goes away (a chore done, a meeting
   cancelled, a resident gone).
 - ``dispatch`` claims a batch of due rows by a conditional update under ``SKIP LOCKED`` and a
@@ -13,6 +14,8 @@ their cause, and the dispatcher delivers them.
   instant between the two could send one again (the email's Message-ID is the row's, so mail
   programs fold such a copy away). A failure is retried with a growing wait, and after
   ``MAX_ATTEMPTS`` the row is failed and shown, with its error, to the house's manager and staff.
+  A digest person's email rows claimed together and held to the same moment go as one email and
+  are marked sent together.
 
 Channels are small classes (``channels.py``): adding SMS or web push is one class there.
 """
@@ -27,7 +30,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, models
 from django.utils import timezone
 
-from soberhouse.channels import CHANNELS, channel_named
+from soberhouse.channels import CHANNELS, EMAIL, channel_named
 from soberhouse.models import Notification, NotificationPreference, User
 
 MAX_ATTEMPTS = 5
@@ -65,6 +68,28 @@ def after_quiet_hours(
     return wall.astimezone(dt.UTC)
 
 
+DIGEST_AT = dt.time(18, 0)
+
+
+def next_digest(moment: dt.datetime, time_zone: str) -> dt.datetime:
+    """The first 18:00 in ``time_zone`` at or after ``moment``. Built from the local date and the
+    wall-clock time, so a DST change never moves it to 17:00 or 19:00."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    day = moment.astimezone(zone).date()
+    wall = dt.datetime.combine(day, DIGEST_AT, tzinfo=zone).astimezone(dt.UTC)
+    if wall < moment:
+        wall = dt.datetime.combine(day + dt.timedelta(days=1), DIGEST_AT, tzinfo=zone)
+    return wall.astimezone(dt.UTC)
+
+
+def _send_after(
+    channel: str, due_at: dt.datetime, preference: NotificationPreference, time_zone: str
+) -> dt.datetime:
+    # Only email is gathered: the in-app list stays immediate.
+    moment = next_digest(due_at, time_zone) if channel == "email" and preference.digest else due_at
+    return after_quiet_hours(moment, preference, time_zone)
+
+
 def about_key(about: models.Model) -> tuple[str, str]:
     return about._meta.label_lower, str(about.pk)
 
@@ -89,7 +114,10 @@ def notify(
     if kind in preference.muted_kinds or not recipient.is_active:
         return 0
     about_type, about_id = about_key(about)
-    send_after = after_quiet_hours(due_at, preference, time_zone)
+    send_after = {
+        channel.name: _send_after(channel.name, due_at, preference, time_zone)
+        for channel in CHANNELS
+    }
     rows = [
         Notification(
             recipient=recipient,
@@ -103,11 +131,13 @@ def notify(
             text=text,
             url=url,
             due_at=due_at,
-            send_after=send_after,
+            send_after=send_after[channel.name],
         )
         for channel in CHANNELS
         if channel.wanted_by(preference)
     ]
+    if not rows:
+        return 0
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     # A row cancelled earlier whose cause has come back (a meeting moved back to its first time)
     # is wanted again: the same row goes back in the queue. Sent rows stay sent.
@@ -125,7 +155,10 @@ def notify(
         text=text,
         url=url,
         due_at=due_at,
-        send_after=send_after,
+        send_after=models.Case(
+            *(models.When(channel=row.channel, then=models.Value(row.send_after)) for row in rows),
+            output_field=models.DateTimeField(),
+        ),
         claimed_until=None,
         attempts=0,
         last_error="",
@@ -208,7 +241,11 @@ def dispatch(
     this worker's and still wanted (a conditional update: a row cancelled since the claim is
     skipped), send it, and mark it sent only where the lease is still this worker's. Rows left
     when the lease runs short go back to the queue when it ends. Two queries for the batch and
-    two for each row; email shares one connection per batch."""
+    two for each row; email shares one connection per batch.
+
+    The email rows of a person who chose the digest, claimed in this batch and held to the same
+    moment, go as one email: each is checked as above, the ones still wanted are listed and then
+    marked sent together (one query for the group)."""
     now = now or timezone.now()
     until = now + lease
     ids = claim(now=now, size=size, lease=lease)
@@ -216,47 +253,73 @@ def dispatch(
         return Dispatched()
     counts = {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0}
     mine = Notification.objects.filter(status=Notification.Status.PENDING, claimed_until=until)
-    rows = mine.filter(pk__in=ids).select_related("recipient").order_by("send_after", "pk")
+    rows = (
+        mine.filter(pk__in=ids)
+        .select_related("recipient", "recipient__notification_preference")
+        .order_by("send_after", "pk")
+    )
+    groups: dict[tuple, list[Notification]] = {}
+    for row in rows:
+        groups.setdefault(_digest_key(row) or ("row", row.pk), []).append(row)
     started = timezone.now()
     for channel in CHANNELS:
         channel.open_batch()
     try:
-        for row in rows:
-            if timezone.now() - started > lease - LEASE_MARGIN or not mine.filter(pk=row.pk).update(
-                claimed_until=until
-            ):
-                counts["skipped"] += 1
+        for key, group in groups.items():
+            if timezone.now() - started > lease - LEASE_MARGIN:
+                counts["skipped"] += len(group)
+                continue
+            # Still mine and still wanted: a row cancelled since the claim is left out.
+            wanted = [row for row in group if mine.filter(pk=row.pk).update(claimed_until=until)]
+            counts["skipped"] += len(group) - len(wanted)
+            if not wanted:
                 continue
             try:
-                channel_named(row.channel).send(row)
+                if key[0] == "digest":
+                    EMAIL.send_digest(wanted)
+                else:
+                    channel_named(wanted[0].channel).send(wanted[0])
             except SoftTimeLimitExceeded:
                 raise
-            except Exception as error:  # noqa: BLE001 - any channel error is the row's to record
-                failures = row.attempts + 1
-                changes = (
-                    {"status": Notification.Status.FAILED}
-                    if failures >= MAX_ATTEMPTS
-                    else {"send_after": now + retry_wait(failures)}
-                )
-                counts["failed" if failures >= MAX_ATTEMPTS else "retrying"] += 1
-                mine.filter(pk=row.pk).update(
-                    attempts=failures,
-                    claimed_until=None,
-                    last_error=f"{type(error).__name__}: {error}"[:1000],
-                    **changes,
-                )
+            except Exception as error:  # noqa: BLE001 - any channel error is the rows' to record
+                for row in wanted:
+                    failures = row.attempts + 1
+                    changes = (
+                        {"status": Notification.Status.FAILED}
+                        if failures >= MAX_ATTEMPTS
+                        else {"send_after": now + retry_wait(failures)}
+                    )
+                    counts["failed" if failures >= MAX_ATTEMPTS else "retrying"] += 1
+                    mine.filter(pk=row.pk).update(
+                        attempts=failures,
+                        claimed_until=None,
+                        last_error=f"{type(error).__name__}: {error}"[:1000],
+                        **changes,
+                    )
                 continue
-            mine.filter(pk=row.pk).update(
+            mine.filter(pk__in=[row.pk for row in wanted]).update(
                 status=Notification.Status.SENT,
                 sent_at=timezone.now(),
                 claimed_until=None,
-                attempts=row.attempts + 1,
+                attempts=models.F("attempts") + 1,
             )
-            counts["sent"] += 1
+            counts["sent"] += len(wanted)
     finally:
         for channel in CHANNELS:
             channel.close_batch()
     return Dispatched(**counts)
+
+
+def _digest_key(row: Notification) -> tuple | None:
+    """What a row is gathered by when it goes in a digest (its person and moment), or None when
+    it goes alone: not email, or the person did not choose the digest."""
+    if row.channel != "email":
+        return None
+    try:
+        digest = row.recipient.notification_preference.digest
+    except NotificationPreference.DoesNotExist:
+        return None
+    return ("digest", row.recipient_id, row.send_after) if digest else None
 
 
 def retry(notification: Notification) -> None:

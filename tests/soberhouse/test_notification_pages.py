@@ -196,12 +196,13 @@ def _form(**overrides):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_preferences_show_every_kind_and_no_digest(client, me):
+def test_preferences_show_every_kind_and_the_digest(client, me):
     client.force_login(me)
     body = client.get("/notifications/preferences/").content.decode()
     for label in KINDS.values():
         assert label.replace("'", "&#x27;") in body
-    assert "digest" not in body.lower()
+    assert 'name="digest"' in body
+    assert "One email a day at 6 p.m. with everything since the last one" in body
     assert "house&#x27;s time zone" in body
 
 
@@ -226,6 +227,20 @@ def test_preferences_save_and_are_audited(client, me):
     event = AuditEvent.objects.get(action="notifications.preferences")
     assert event.actor == me
     assert event.changes["email"] == [True, False]
+
+
+def test_preferences_save_the_digest(client, me):
+    client.force_login(me)
+    response = client.post("/notifications/preferences/", _form(digest="on"))
+    assert response.status_code == 302
+    preference = NotificationPreference.objects.get(user=me)
+    assert preference.digest is True
+    event = AuditEvent.objects.get(action="notifications.preferences")
+    assert event.changes["digest"] == [False, True]
+    assert client.get("/notifications/preferences/").context["form"]["digest"].value() is True
+    client.post("/notifications/preferences/", _form())
+    preference.refresh_from_db()
+    assert preference.digest is False
 
 
 def test_saving_nothing_new_writes_no_audit(client, me):

@@ -271,3 +271,125 @@ def test_a_cancelled_notification_comes_back_with_its_cause(person, harbor):
     outbox.dispatch(now=NOW + dt.timedelta(hours=2))
     _notify(person, harbor)  # sent rows stay sent: nothing twice
     assert set(rows.values_list("status", flat=True)) == {"sent"}
+
+
+# The digest: email gathered into one a day at 18:00 in the house's zone
+
+
+def _digest_day(person, harbor, day, hours):
+    """Three notifications of one day, due at ``hours`` local time in Los Angeles."""
+    NotificationPreference.objects.create(user=person, digest=True)
+    for n, hour in enumerate(hours):
+        due = dt.datetime.combine(day, dt.time(hour, 30), tzinfo=LA)
+        _notify(person, harbor, occurrence=f"{day}-{n}", due_at=due, kind=f"kind.{n}")
+
+
+def test_a_digest_person_gets_the_days_emails_as_one_at_six_pm(person, harbor):
+    day = dt.date(2026, 12, 10)
+    _digest_day(person, harbor, day, hours=(8, 12, 17))
+    six_pm = dt.datetime.combine(day, dt.time(18), tzinfo=LA)
+    assert set(
+        Notification.objects.filter(channel="email").values_list("send_after", flat=True)
+    ) == {six_pm}
+    assert outbox.dispatch(now=six_pm - dt.timedelta(minutes=1)) == outbox.Dispatched(sent=3)
+    assert not mail.outbox  # the three in-app rows went; no email yet
+    assert outbox.dispatch(now=six_pm) == outbox.Dispatched(sent=3)
+    [message] = mail.outbox
+    assert (message.subject, message.to) == ("Your Soberhouse notifications: 3 new", [person.email])
+    assert message.body.count("You have 2 chores today") == 3
+    assert "/chores/" in message.body
+    assert "Kitchen counters" not in message.body  # the rows' subjects and links, nothing more
+    html = message.alternatives[0][0]
+    assert html.count("You have 2 chores today") == 3
+    assert "Kitchen counters" not in html
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    assert outbox.dispatch(now=six_pm + dt.timedelta(minutes=5)).claimed == 0
+
+
+def test_a_digest_persons_in_app_rows_are_immediate(person, harbor):
+    day = dt.date(2026, 12, 10)
+    _digest_day(person, harbor, day, hours=(8, 12, 17))
+    morning = dt.datetime.combine(day, dt.time(8, 30), tzinfo=LA)
+    assert outbox.dispatch(now=morning).sent == 1
+    assert outbox.unread_count(person) == 1
+    assert not mail.outbox
+
+
+def test_what_comes_after_six_pm_waits_for_the_next_digest(person, harbor):
+    day = dt.date(2026, 12, 10)
+    _digest_day(person, harbor, day, hours=(19,))
+    row = Notification.objects.get(channel="email")
+    assert row.send_after == dt.datetime(2026, 12, 11, 18, 0, tzinfo=LA)
+
+
+def test_a_cancelled_notification_is_left_out_of_the_digest(person, harbor):
+    day = dt.date(2026, 12, 10)
+    _digest_day(person, harbor, day, hours=(8, 12, 17))
+    outbox.cancel(about=harbor, kind="kind.1")  # its cause went away before 18:00
+    six_pm = dt.datetime.combine(day, dt.time(18), tzinfo=LA)
+    assert outbox.dispatch(now=six_pm).sent == 4  # two in-app, two email
+    [message] = mail.outbox
+    assert message.subject == "Your Soberhouse notifications: 2 new"
+    assert message.body.count("You have 2 chores today") == 2
+    assert Notification.objects.get(channel="email", kind="kind.1").status == "cancelled"
+
+
+def test_a_row_cancelled_after_the_claim_is_left_out_of_the_digest(person, harbor, monkeypatch):
+    day = dt.date(2026, 12, 10)
+    _digest_day(person, harbor, day, hours=(8, 12, 17))
+    six_pm = dt.datetime.combine(day, dt.time(18), tzinfo=LA)
+    outbox.dispatch(now=six_pm - dt.timedelta(minutes=1))  # the in-app rows
+    digest_key = outbox._digest_key
+
+    def key_then_cancel(row):
+        # the batch is loaded; its cause goes away before the digest is sent
+        outbox.cancel(about=harbor, kind="kind.2")
+        return digest_key(row)
+
+    monkeypatch.setattr(outbox, "_digest_key", key_then_cancel)
+    result = outbox.dispatch(now=six_pm)
+    assert (result.sent, result.skipped) == (2, 1)
+    [message] = mail.outbox
+    assert message.subject == "Your Soberhouse notifications: 2 new"
+    assert Notification.objects.get(channel="email", kind="kind.2").status == "cancelled"
+
+
+def test_the_digest_comes_at_six_pm_on_the_day_daylight_saving_time_ends(person, harbor):
+    # 1 November 2026: Los Angeles goes from UTC-7 to UTC-8 at 2 a.m.; the first row is due
+    # before the change, so 18:00 found with its offset would be 17:00.
+    day = dt.date(2026, 11, 1)
+    _digest_day(person, harbor, day, hours=(0, 9, 16))
+    six_pm = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # 18:00 PST
+    assert six_pm.astimezone(LA).time() == dt.time(18)
+    rows = Notification.objects.filter(channel="email")
+    assert set(rows.values_list("send_after", flat=True)) == {six_pm}
+    outbox.dispatch(now=six_pm - dt.timedelta(minutes=1))
+    assert not mail.outbox
+    outbox.dispatch(now=six_pm)
+    [message] = mail.outbox
+    assert message.subject == "Your Soberhouse notifications: 3 new"
+
+
+def test_people_without_the_digest_still_get_one_email_each(person, harbor):
+    other = UserFactory()
+    _digest_day(person, harbor, dt.date(2026, 12, 10), hours=(17,))
+    _notify(other, harbor)
+    _notify(other, harbor, occurrence="2026-12-11")
+    outbox.dispatch(now=dt.datetime(2026, 12, 10, 18, 0, tzinfo=LA))
+    subjects = sorted((message.to[0], message.subject) for message in mail.outbox)
+    assert subjects == sorted(
+        [
+            (other.email, "You have 2 chores today"),
+            (other.email, "You have 2 chores today"),
+            (person.email, "Your Soberhouse notifications: 1 new"),
+        ]
+    )
+
+
+def test_a_digest_persons_cancelled_row_comes_back_held_to_six_pm(person, harbor):
+    _digest_day(person, harbor, dt.date(2026, 12, 10), hours=(9,))
+    outbox.cancel(about=harbor)
+    due = dt.datetime(2026, 12, 10, 10, 0, tzinfo=LA)
+    _notify(person, harbor, occurrence="2026-12-10-0", due_at=due, kind="kind.0")
+    rows = dict(Notification.objects.values_list("channel", "send_after"))
+    assert rows == {"email": dt.datetime(2026, 12, 10, 18, 0, tzinfo=LA), "in_app": due}
