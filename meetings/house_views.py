@@ -3,6 +3,8 @@ and (for its managers) the meeting settings."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,7 +44,12 @@ def decisions(request, slug):
     return render(
         request,
         "meetings/decisions.html",
-        {"house": house, "query": query, "page": page},
+        {
+            "house": house,
+            "query": query,
+            "page": page,
+            "pager_query": urlencode({"q": query}) if query else "",
+        },
     )
 
 

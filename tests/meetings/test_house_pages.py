@@ -223,3 +223,12 @@ def test_an_officer_who_moved_out_holds_no_office(thursday, harbor, resident_har
         move_out=D(2026, 12, 9), exit_reason="moved_on"
     )
     assert officer_of(harbor, "secretary") is None
+
+
+def test_the_decisions_pages_keep_the_search(thursday, client, harbor, resident_harbor):
+    for number in range(55):
+        _decided(harbor, resident_harbor, f"Quiet hours, take {number}")
+    client.force_login(resident_harbor.user)
+    page = client.get("/houses/harbor/decisions/", {"q": "quiet hours"}).content.decode()
+    assert 'href="?q=quiet+hours&amp;page=2"' in page
+    assert "Page 1 of 2" in page
