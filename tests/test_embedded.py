@@ -3,6 +3,7 @@ PostgreSQL and Valkey under var/, and leaves no server behind when it stops."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -81,6 +82,24 @@ def _everything_started(runner: subprocess.Popen, var_dir: Path) -> set[int]:
     return started
 
 
+def _kill_everything(runner: subprocess.Popen, var_dir: Path) -> None:
+    """A run that failed its test leaves nothing behind: its children (server, worker, beat)
+    and anything working in its var folder (PostgreSQL, Valkey) are killed, then the run."""
+    if not _alive(runner.pid):
+        return
+    doomed = psutil.Process(runner.pid).children(recursive=True)
+    doomed += [
+        process
+        for process in psutil.process_iter(["cmdline"])
+        if str(var_dir) in " ".join(process.info["cmdline"] or [])
+    ]
+    for process in doomed:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    runner.kill()
+    runner.wait(30)
+
+
 def _assert_all_gone(pids: set[int]) -> None:
     assert wait_for(lambda: not any(_alive(pid) for pid in pids), timeout=15), [
         psutil.Process(pid).cmdline() for pid in pids if _alive(pid)
@@ -117,7 +136,7 @@ def test_run_starts_from_an_empty_var_and_leaves_nothing_when_stopped(tmp_path, 
         runner.wait(90)
     finally:
         if runner.poll() is None:
-            runner.kill()
+            _kill_everything(runner, var_dir)
     assert runner.returncode in exit_codes, log.read_text()
     _assert_all_gone(started)
     leftovers = [
@@ -145,7 +164,7 @@ def test_the_next_run_cleans_up_after_a_run_killed_outright(tmp_path):
         second.wait(90)
     finally:
         if second.poll() is None:
-            second.kill()
+            _kill_everything(second, var_dir)
     _assert_all_gone(started)
 
 
