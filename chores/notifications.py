@@ -30,6 +30,7 @@ from django.utils.dateformat import format as date_format
 from chores.models import Assignment, Chore, HouseChoreSettings, Swap
 from residents.models import House, Membership, Resident, Stay
 from soberhouse import outbox
+from soberhouse.clock import wall_clock
 from soberhouse.models import User
 
 TODAY = "chores.today"
@@ -59,8 +60,7 @@ def digest_moment(day: dt.date, hour: int, time_zone: str) -> dt.datetime:
     """The house's digest hour on ``day`` as an aware UTC moment. Built from the wall-clock time
     in the house's zone and normalised through UTC, so on a DST day it is still that hour local
     (a 02:00 digest on the spring-forward night, a time that does not exist, lands at 03:00)."""
-    wall = dt.datetime.combine(day, dt.time(hour), tzinfo=zoneinfo.ZoneInfo(time_zone))
-    return wall.astimezone(dt.UTC)
+    return wall_clock(day, dt.time(hour), time_zone).astimezone(dt.UTC)
 
 
 def digests_create(*, now: dt.datetime | None = None) -> int:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Iterator
 from typing import Protocol
+
+from soberhouse.clock import wall_clock
 
 
 class Scheduled(Protocol):
@@ -60,10 +61,7 @@ def occurrences(chores: Iterable[Scheduled], start: dt.date, count: int):
 def due_at(day: dt.date, due_time: dt.time, time_zone: str) -> dt.datetime:
     """The moment a chore is due: its time on that day on the house's clock. A time that the
     clock skips when it springs forward lands just after the jump."""
-    zone = zoneinfo.ZoneInfo(time_zone)
-    local = dt.datetime.combine(day, due_time, tzinfo=zone)
-    # Round-tripping through UTC normalises a time inside a spring-forward gap.
-    return local.astimezone(dt.UTC).astimezone(zone)
+    return wall_clock(day, due_time, time_zone)
 
 
 def _monday(day: dt.date) -> dt.date:

@@ -6,7 +6,6 @@ Each function here runs a fixed number of queries, whatever the size of the hous
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -15,6 +14,7 @@ from django.utils import timezone
 from chores.models import Assignment, Chore, Swap
 from chores.services import OPEN, UNDO_MINUTES
 from residents.models import Resident, Stay
+from soberhouse.clock import wall_clock
 
 # A missed chore stays on the list this long: it can still be done late.
 MISSED_SHOWN_DAYS = 7
@@ -35,7 +35,7 @@ class MyChores:
 
 
 def local_midnight(day: dt.date, time_zone: str) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(time_zone))
+    return wall_clock(day, dt.time(0), time_zone)
 
 
 def undo_after(now: dt.datetime | None = None) -> dt.datetime:

@@ -28,12 +28,6 @@ def _house(request, slug):
     return get_object_or_404(access.houses_visible_to(request.user), slug=slug)
 
 
-def _managed_house(request, slug):
-    if access.is_staff(request.user):
-        return get_object_or_404(access.houses_visible_to(request.user), slug=slug)
-    return get_object_or_404(access.houses_managed_by(request.user), slug=slug)
-
-
 @login_required
 def decisions(request, slug):
     house = _house(request, slug)
@@ -75,7 +69,7 @@ def officers(request, slug):
 @require_POST
 @login_required
 def officer_end(request, slug, pk):
-    house = _managed_house(request, slug)
+    house = access.access_house(request.user, slug)
     term = get_object_or_404(house.officers.select_related("house", "resident"), pk=pk)
     today = house.today()
     if term.ends_on <= today:
@@ -125,7 +119,7 @@ class MeetingSettingsForm(forms.ModelForm):
 
 @login_required
 def meeting_settings(request, slug):
-    house = _managed_house(request, slug)
+    house = access.access_house(request.user, slug)
     settings = (
         services.meeting_settings(house)
         if request.method == "POST"

@@ -24,6 +24,7 @@ from meetings.models import THERE, Attendance, HouseMeetingSettings, Meeting, Mo
 from residents.models import House, Resident, Stay
 from residents.selectors import stays_on
 from soberhouse import outbox
+from soberhouse.clock import wall_clock
 from soberhouse.models import Notification, User
 
 TOMORROW = "meetings.tomorrow"
@@ -53,8 +54,9 @@ def on_the_wall(moment: dt.datetime, days: int, time_zone: str) -> dt.datetime:
     hour nor makes a day of 23 or 25 hours send twice or never."""
     zone = zoneinfo.ZoneInfo(time_zone)
     local = moment.astimezone(zone)
-    wall = dt.datetime.combine(local.date() + dt.timedelta(days=days), local.time(), tzinfo=zone)
-    return wall.astimezone(dt.UTC)
+    return wall_clock(local.date() + dt.timedelta(days=days), local.time(), time_zone).astimezone(
+        dt.UTC
+    )
 
 
 def occurrence_of(meeting: Meeting) -> str:
@@ -189,7 +191,7 @@ def outside_short_create(house: House, *, now: dt.datetime) -> int:
     if local.weekday() != settings.outside_reminder_weekday or local.time() < OUTSIDE_HOUR:
         return 0
     monday = week_start(local.date())
-    due_at = dt.datetime.combine(local.date(), OUTSIDE_HOUR, tzinfo=zone).astimezone(dt.UTC)
+    due_at = wall_clock(local.date(), OUTSIDE_HOUR, house.time_zone).astimezone(dt.UTC)
     about_type = Resident._meta.label_lower
     written = set(
         Notification.objects.filter(

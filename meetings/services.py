@@ -8,9 +8,7 @@ one vote each) and write each change to the audit trail.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,9 +30,11 @@ from meetings.models import (
 )
 from meetings.officers import officer_of
 from meetings.votes import Tally
+from residents import milestones
 from residents.models import House, Resident
 from residents.selectors import milestones_to_celebrate, stays_on
 from soberhouse import audit
+from soberhouse.clock import wall_clock
 
 WEEKS_AHEAD = 4
 MEETING_HOURS = 1
@@ -63,14 +63,6 @@ def regular_days(settings: HouseMeetingSettings, start: dt.date, days: int) -> l
     return [first + dt.timedelta(weeks=week) for week in range((days - 1) // 7 + 1)]
 
 
-def local_moment(day: dt.date, time: dt.time, time_zone: str) -> dt.datetime:
-    """The moment of ``time`` on ``day`` in the zone: a wall-clock time that a DST change
-    skips moves forward, one it repeats is the first of the two."""
-    zone = zoneinfo.ZoneInfo(time_zone)
-    moment = dt.datetime.combine(day, time, tzinfo=zone)
-    return moment.astimezone(dt.UTC).astimezone(zone)
-
-
 def meetings_schedule(house: House, *, now: dt.datetime | None = None) -> int:
     """Create the house's regular meetings of the next four weeks that are not there yet, with
     the officers of the day as chair and secretary and their agendas filled in. Running it twice,
@@ -83,7 +75,7 @@ def meetings_schedule(house: House, *, now: dt.datetime | None = None) -> int:
     secretary = officer_of(house, Motion.Office.SECRETARY, today)
     wanted = []
     for day in regular_days(settings, today, WEEKS_AHEAD * 7):
-        starts_at = local_moment(day, settings.time, house.time_zone)
+        starts_at = wall_clock(day, settings.time, house.time_zone)
         if starts_at > now:
             wanted.append(
                 Meeting(
@@ -614,12 +606,6 @@ def motion_withdraw(*, motion: Motion, by, request=None) -> None:
 # Officers
 
 
-def _months_later(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 @transaction.atomic
 def officer_elect(
     *,
@@ -644,7 +630,7 @@ def officer_elect(
         office=office,
         resident=resident,
         starts_on=starts_on,
-        ends_on=_months_later(starts_on, settings.officer_term_months),
+        ends_on=milestones.months_later(starts_on, settings.officer_term_months),
         motion=motion,
     )
     audit.record(

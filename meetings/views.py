@@ -29,6 +29,7 @@ from meetings.permissions import may_run, meetings_visible_to
 from residents import access
 from residents.models import Resident
 from residents.selectors import residents_on
+from soberhouse.clock import wall_clock
 from soberhouse.forms import posted
 
 UPCOMING = 4
@@ -571,7 +572,7 @@ def meeting_edit(request, pk):
     form = EditForm(posted(request), residents=people)
     if form.is_valid():
         data = form.cleaned_data
-        starts_at = services.local_moment(data["day"], data["time"], meeting.house.time_zone)
+        starts_at = wall_clock(data["day"], data["time"], meeting.house.time_zone)
         changes = {
             name: value
             for name, value in {

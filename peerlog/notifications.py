@@ -18,6 +18,7 @@ from peerlog import selectors
 from peerlog.models import Entry, MentoringSettings, Pairing
 from residents.models import House
 from soberhouse import outbox
+from soberhouse.clock import wall_clock
 from soberhouse.models import Notification
 
 NO_CONTACT = "peerlog.no_contact"
@@ -62,7 +63,7 @@ def no_contact_create(house: House, *, now: dt.datetime) -> int:
         if (str(pairing.pk), turned.isoformat()) in written:
             continue
         day = max(turned, today)
-        due_at = max(dt.datetime.combine(day, NO_CONTACT_HOUR, tzinfo=zone).astimezone(dt.UTC), now)
+        due_at = max(wall_clock(day, NO_CONTACT_HOUR, house.time_zone).astimezone(dt.UTC), now)
         days = (due_at.astimezone(zone).date() - (turned - dt.timedelta(days=overdue_days))).days
         first_name = pairing.mentee.name.split()[0]
         made += outbox.notify(

@@ -110,6 +110,12 @@ def _days_later(start: dt.date, days: int) -> dt.date | None:
         return None
 
 
+def months_later(start: dt.date, months: int) -> dt.date | None:
+    """The same day of the month ``months`` later, clamped to that month's last day (None past
+    the last year a date can hold)."""
+    return _months_later(start, months)
+
+
 def _months_later(start: dt.date, months: int) -> dt.date | None:
     """The same day of the month ``months`` later, clamped to that month's last day.
 

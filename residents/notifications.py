@@ -15,7 +15,6 @@ housemates' text names the resident and the milestone, because the resident chos
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.utils import timezone
 from residents.milestones import milestone_on
 from residents.models import Resident, Stay
 from soberhouse import outbox
+from soberhouse.clock import wall_clock
 from soberhouse.models import User
 
 TOMORROW = "residents.milestone_tomorrow"
@@ -37,7 +37,7 @@ URL = "/today/"
 def _local_moment(day: dt.date, at: dt.time, time_zone: str) -> dt.datetime:
     """``at`` on ``day`` as a wall-clock time in ``time_zone``, as an aware UTC moment (09:00 and
     18:00 exist on every day, DST days included)."""
-    return dt.datetime.combine(day, at, tzinfo=zoneinfo.ZoneInfo(time_zone)).astimezone(dt.UTC)
+    return wall_clock(day, at, time_zone).astimezone(dt.UTC)
 
 
 def milestones_notify(*, now: dt.datetime | None = None) -> int:

@@ -31,6 +31,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from soberhouse.channels import CHANNELS, EMAIL, channel_named
+from soberhouse.clock import wall_clock
 from soberhouse.models import Notification, NotificationPreference, User
 
 MAX_ATTEMPTS = 5
@@ -64,8 +65,7 @@ def after_quiet_hours(
         end_day = local.date() + dt.timedelta(days=1) if at >= start else local.date()
     if not inside:
         return moment
-    wall = dt.datetime.combine(end_day, end, tzinfo=zone)
-    return wall.astimezone(dt.UTC)
+    return wall_clock(end_day, end, time_zone).astimezone(dt.UTC)
 
 
 DIGEST_AT = dt.time(18, 0)
@@ -76,9 +76,9 @@ def next_digest(moment: dt.datetime, time_zone: str) -> dt.datetime:
     wall-clock time, so a DST change never moves it to 17:00 or 19:00."""
     zone = zoneinfo.ZoneInfo(time_zone)
     day = moment.astimezone(zone).date()
-    wall = dt.datetime.combine(day, DIGEST_AT, tzinfo=zone).astimezone(dt.UTC)
+    wall = wall_clock(day, DIGEST_AT, time_zone)
     if wall < moment:
-        wall = dt.datetime.combine(day + dt.timedelta(days=1), DIGEST_AT, tzinfo=zone)
+        wall = wall_clock(day + dt.timedelta(days=1), DIGEST_AT, time_zone)
     return wall.astimezone(dt.UTC)
 
 
@@ -334,12 +334,7 @@ def retry(notification: Notification) -> None:
 
 def unread_count(user: User) -> int:
     """In-app notifications sent to the person and not read yet."""
-    return Notification.objects.filter(
-        recipient=user,
-        channel="in_app",
-        status=Notification.Status.SENT,
-        read_at__isnull=True,
-    ).count()
+    return inbox(user).filter(read_at__isnull=True).count()
 
 
 def inbox(user: User) -> models.QuerySet[Notification]:

@@ -13,6 +13,7 @@ import time_machine
 from meetings import notifications, outside, services, tasks
 from meetings.models import HouseMeetingSettings, Meeting
 from residents.models import Stay
+from soberhouse.clock import wall_clock
 from soberhouse.models import Notification, NotificationPreference
 from tests.factories import make_resident
 
@@ -98,7 +99,7 @@ def test_running_the_task_twice_writes_once(meeting):
 )
 def test_the_reminder_the_day_before_keeps_the_wall_clock_across_dst(harbor, day, hours_between):
     # In UTC, so that the arithmetic below counts real hours, not wall-clock ones.
-    starts_at = services.local_moment(day, dt.time(19, 0), harbor.time_zone).astimezone(dt.UTC)
+    starts_at = wall_clock(day, dt.time(19, 0), harbor.time_zone).astimezone(dt.UTC)
     with time_machine.travel(starts_at - dt.timedelta(days=40), tick=False):
         person = make_resident(harbor, move_in=day - dt.timedelta(days=30))
     meeting = Meeting.objects.create(house=harbor, starts_at=starts_at, place="The living room")

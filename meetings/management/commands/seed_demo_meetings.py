@@ -15,6 +15,7 @@ from meetings.demo_outside import demo_outside_meetings
 from meetings.models import AgendaItem, Meeting, Motion
 from residents.models import House, Membership
 from residents.selectors import residents_on
+from soberhouse.clock import wall_clock
 
 PAST_WEEKS = 4
 MINUTES = """Opened at {time} with the serenity prayer. {chair} chaired.
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             chair, secretary = people[0], people[1]
             meeting = Meeting.objects.create(
                 house=house,
-                starts_at=services.local_moment(day, settings.time, house.time_zone),
+                starts_at=wall_clock(day, settings.time, house.time_zone),
                 regular_on=day,
                 place=settings.place,
                 chair=chair,
