@@ -11,14 +11,13 @@ import zoneinfo
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from residents.models import House, Invitation, Membership, Resident, Stay
-from soberhouse import audit
+from soberhouse import audit, outbox
 from soberhouse.models import User
 
 _SALT = "soberhouse.invitation"
@@ -30,11 +29,6 @@ class InvitationRefused(Exception):
 
 def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(invitation.pk, salt=_SALT)
-
-
-def invitation_url(invitation: Invitation) -> str:
-    path = reverse("invitation_accept", args=[invitation_token(invitation)])
-    return f"{settings.SITE_URL}{path}"
 
 
 def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invitation:
@@ -86,19 +80,26 @@ def invitation_create(
             obj=invitation,
             changes={"role": role, "house": house.slug},
         )
-        _enqueue_email(invitation)
+        _queue_email(invitation)
     return invitation
 
 
 def invitations_withdraw_for(*, email: str) -> int:
     """Withdraw the resident invitations still waiting for ``email`` (when their stay ends, the
-    link must not open the house again)."""
-    return Invitation.objects.filter(
-        email__iexact=email,
-        role=Invitation.Role.RESIDENT,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-    ).update(revoked_at=timezone.now())
+    link must not open the house again, and an email not sent yet is not sent)."""
+    waiting = list(
+        Invitation.objects.filter(
+            email__iexact=email,
+            role=Invitation.Role.RESIDENT,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+    )
+    for invitation in waiting:
+        outbox.cancel(about=invitation)
+    return Invitation.objects.filter(pk__in=[invitation.pk for invitation in waiting]).update(
+        revoked_at=timezone.now()
+    )
 
 
 def invitation_revoke(*, invitation: Invitation, by: User, request=None) -> None:
@@ -107,6 +108,7 @@ def invitation_revoke(*, invitation: Invitation, by: User, request=None) -> None
             pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
         if updated:
+            outbox.cancel(about=invitation)
             audit.record(action="invitation.revoke", actor=by, request=request, obj=invitation)
 
 
@@ -159,6 +161,7 @@ def invitation_accept(
                     resident=resident, house=invitation.house, move_in=invitation.house.today(now)
                 )
         Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
+        outbox.cancel(about=invitation)  # used before its email went: nothing left to send
         audit.record(
             action="invitation.accept",
             actor=user,
@@ -177,23 +180,16 @@ def _mark_email_verified(user: User) -> None:
     )
 
 
-def _enqueue_email(invitation: Invitation) -> None:
-    from residents.tasks import send_invitation
-
-    # robust: the invitation is saved even if the broker is down; it can be sent again.
-    transaction.on_commit(lambda: send_invitation.delay(invitation.pk), robust=True)
-
-
-def invitation_send_email(invitation: Invitation) -> None:
-    context = {
-        "invitation": invitation,
-        "url": invitation_url(invitation),
-        "days": settings.INVITATION_DAYS,
-    }
-    send_mail(
+def _queue_email(invitation: Invitation) -> None:
+    """The invitation's email, as a row in the outbox written in this transaction: it goes out
+    with the next dispatch, and a broker or mail server that is down only delays it."""
+    context = {"invitation": invitation, "days": settings.INVITATION_DAYS}
+    outbox.notify_address(
+        address=invitation.email,
+        kind="invitations",
+        about=invitation,
         subject="You are invited to Soberhouse",
-        message=render_to_string("residents/email/invitation.txt", context),
-        html_message=render_to_string("residents/email/invitation.html", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+        text=render_to_string("residents/email/invitation.txt", context).strip(),
+        url=reverse("invitation_accept", args=[invitation_token(invitation)]),
+        house_id=invitation.house_id,
     )

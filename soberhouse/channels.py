@@ -62,12 +62,15 @@ class EmailChannel(Channel):
         context = {
             "notification": notification,
             "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
-            "preferences": f"{settings.SITE_URL}/notifications/preferences/",
+            # Someone without an account has no preferences to change.
+            "preferences": f"{settings.SITE_URL}/notifications/preferences/"
+            if notification.recipient
+            else "",
         }
         message = EmailMultiAlternatives(
             subject=notification.subject,
             body=render_to_string("notifications/email.txt", context),
-            to=[notification.recipient.email],
+            to=[notification.recipient.email if notification.recipient else notification.address],
             headers={"Message-ID": f"<notification-{notification.pk}@soberhouse>"},
             connection=self.connection,
         )

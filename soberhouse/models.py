@@ -98,11 +98,13 @@ class Notification(models.Model):
     """One message to one person on one channel: the outbox. Rows are written in the same
     transaction as their cause and delivered by the dispatcher.
 
-    The unique key on (recipient, kind, what it is about, occurrence, channel) makes a second
-    copy impossible, however often or however concurrently the cause is seen. ``occurrence``
-    names which time of a repeating cause this is (a day, a meeting's start). The subject and
-    text are written when the row is made and hold nothing sensitive: a count, a time, a link —
-    never a note's words, a peer log or a sobriety detail.
+    A row is for a person (``recipient``) or, before they have an account, for an email
+    ``address`` (an invitation). The unique key on (recipient or address, kind, what it is
+    about, occurrence, channel) makes a second copy impossible, however often or however
+    concurrently the cause is seen. ``occurrence`` names which time of a repeating cause this
+    is (a day, a meeting's start). The subject and text are written when the row is made and
+    hold nothing sensitive: a count, a time, a link — never a note's words, a peer log or a
+    sobriety detail.
     """
 
     class Status(models.TextChoices):
@@ -111,7 +113,12 @@ class Notification(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    address = models.EmailField(
+        blank=True, help_text="Where it goes when it is for someone without an account yet."
+    )
     kind = models.CharField(max_length=40)
     about_type = models.CharField(max_length=60, help_text="app_label.model of what it is about")
     about_id = models.CharField(max_length=40)
@@ -139,7 +146,16 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "kind", "about_type", "about_id", "occurrence", "channel"],
                 name="notification_once",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["address", "kind", "about_type", "about_id", "occurrence", "channel"],
+                condition=models.Q(recipient__isnull=True),
+                name="notification_once_by_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(address=""),
+                name="notification_has_someone",
+            ),
         ]
         indexes = [
             models.Index(
@@ -152,7 +168,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} to {self.recipient_id} by {self.channel} ({self.status})"
+        to = self.recipient_id or self.address
+        return f"{self.kind} to {to} by {self.channel} ({self.status})"
 
 
 class NotificationPreference(models.Model):

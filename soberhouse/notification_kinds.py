@@ -19,10 +19,13 @@ KINDS: dict[str, str] = {
     "peerlog.new_check_in": "A new check-in from your mentor",
     "residents.milestone_tomorrow": "Your own milestone, the day before",
     "residents.milestone_house": "A housemate's milestone, on the day",
-    "invitations": "Invitations",
     "reports.ready": "A monthly report ready to download",
 }
 
 
+# Sent whatever anyone chose: an invitation goes to someone who has no preferences yet.
+ALWAYS_SENT: dict[str, str] = {"invitations": "An invitation to join a house"}
+
+
 def label_of(kind: str) -> str:
-    return KINDS.get(kind, kind)
+    return KINDS.get(kind) or ALWAYS_SENT.get(kind, kind)

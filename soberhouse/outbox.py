@@ -166,6 +166,42 @@ def notify(
     return len(rows)
 
 
+def notify_address(
+    *,
+    address: str,
+    kind: str,
+    about: models.Model,
+    subject: str,
+    text: str,
+    url: str = "",
+    house_id: int | None = None,
+    due_at: dt.datetime | None = None,
+) -> None:
+    """Write an email to someone who has no account yet (an invitation): no preferences, no
+    quiet hours, email only. Written in the cause's transaction like every other row, so it
+    goes out once the broker and mail server answer, however long that takes."""
+    about_type, about_id = about_key(about)
+    due_at = due_at or timezone.now()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                address=address,
+                kind=kind,
+                about_type=about_type,
+                about_id=about_id,
+                channel=EMAIL.name,
+                house_id=house_id,
+                subject=subject[:150],
+                text=text,
+                url=url,
+                due_at=due_at,
+                send_after=due_at,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def cancel(
     *,
     about: models.Model,
@@ -313,7 +349,7 @@ def dispatch(
 def _digest_key(row: Notification) -> tuple | None:
     """What a row is gathered by when it goes in a digest (its person and moment), or None when
     it goes alone: not email, or the person did not choose the digest."""
-    if row.channel != "email":
+    if row.channel != "email" or row.recipient is None:
         return None
     try:
         digest = row.recipient.notification_preference.digest

@@ -8,6 +8,7 @@ from django.core import mail
 from playwright.sync_api import BrowserContext, expect
 
 from residents.models import Resident
+from soberhouse import outbox
 from tests.e2e.conftest import sign_in_as
 
 
@@ -40,6 +41,7 @@ def test_a_manager_admits_a_resident_on_a_laptop(
     resident = Resident.objects.get(user__email="robin@example.test")
     assert resident.stays.get().bed == "Room 9"
     assert resident.phone == "+1 562 555 0143"
+    outbox.dispatch()
     assert any("robin@example.test" in message.to for message in mail.outbox)
 
     page.goto(f"{live_server.url}/houses/harbor/")

@@ -4,25 +4,34 @@ import re
 import pytest
 import time_machine
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from residents.invitations import invitation_create, invitation_from_token, invitation_token
+from residents.invitations import (
+    _queue_email,
+    invitation_create,
+    invitation_from_token,
+    invitation_revoke,
+    invitation_token,
+)
 from residents.models import Invitation, Membership, Stay
-from soberhouse.models import AuditEvent, User
+from soberhouse import outbox
+from soberhouse.models import AuditEvent, Notification, User
 
 NEW_PASSWORD = "a-long-new-password-41"
 
 
 @pytest.fixture
-def invitation(harbor, manager_harbor, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return invitation_create(
-            house=harbor,
-            email="Newcomer@Example.test",
-            full_name="Nico Newcomer",
-            role=Invitation.Role.RESIDENT,
-            by=manager_harbor,
-        )
+def invitation(harbor, manager_harbor):
+    invitation = invitation_create(
+        house=harbor,
+        email="Newcomer@Example.test",
+        full_name="Nico Newcomer",
+        role=Invitation.Role.RESIDENT,
+        by=manager_harbor,
+    )
+    outbox.dispatch()
+    return invitation
 
 
 def _accept(client, invitation, **data):
@@ -39,7 +48,91 @@ def test_creating_an_invitation_emails_a_link(invitation):
     token = re.search(r"/invite/([^/\s]+)/", message.body).group(1)
     assert invitation_from_token(token) == invitation
     assert message.subject == "You are invited to Soberhouse"
+    assert "Hello Nico Newcomer," in message.body
     assert "Harbor House" in message.body
+    assert "preferences" not in message.body  # someone without an account has none
+    assert "Harbor House" in message.alternatives[0][0]
+
+
+def test_the_email_is_a_row_in_the_outbox_written_with_the_invitation(harbor, manager_harbor):
+    invitation = invitation_create(
+        house=harbor, email="row@example.test", role=Invitation.Role.RESIDENT, by=manager_harbor
+    )
+    row = Notification.objects.get()
+    assert (row.recipient, row.address, row.kind, row.channel, row.status) == (
+        None,
+        "row@example.test",
+        "invitations",
+        "email",
+        "pending",
+    )
+    assert (row.about_type, row.about_id, row.house_id) == (
+        "residents.invitation",
+        str(invitation.pk),
+        harbor.pk,
+    )
+    assert mail.outbox == []  # nothing leaves before the dispatcher takes it
+    assert outbox.dispatch().sent == 1
+    assert outbox.dispatch().sent == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_rolled_back_invitation_leaves_no_email_behind(harbor, manager_harbor):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        invitation_create(
+            house=harbor,
+            email="never@example.test",
+            role=Invitation.Role.RESIDENT,
+            by=manager_harbor,
+        )
+        raise RuntimeError("the request failed after the invitation was written")
+    assert not Notification.objects.exists()
+    outbox.dispatch()
+    assert mail.outbox == []
+
+
+def test_the_same_invitation_is_emailed_once_however_often_it_is_queued(harbor, manager_harbor):
+    invitation = invitation_create(
+        house=harbor, email="once@example.test", role=Invitation.Role.RESIDENT, by=manager_harbor
+    )
+    _queue_email(invitation)
+    _queue_email(invitation)
+    assert Notification.objects.count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(
+            **{
+                field: getattr(Notification.objects.get(), field)
+                for field in ("address", "kind", "about_type", "about_id", "channel")
+            },
+            subject="again",
+            text="",
+            due_at=timezone.now(),
+            send_after=timezone.now(),
+        )
+
+
+def test_a_row_for_nobody_is_refused_by_the_database(db):
+    with pytest.raises(IntegrityError):
+        Notification.objects.create(
+            kind="invitations",
+            about_type="residents.invitation",
+            about_id="1",
+            channel="email",
+            subject="nobody",
+            text="",
+            due_at=timezone.now(),
+            send_after=timezone.now(),
+        )
+
+
+def test_a_withdrawn_invitation_is_not_emailed(manager_harbor, harbor):
+    invitation = invitation_create(
+        house=harbor, email="gone@example.test", role=Invitation.Role.RESIDENT, by=manager_harbor
+    )
+    invitation_revoke(invitation=invitation, by=manager_harbor)
+    assert Notification.objects.get().status == "cancelled"
+    outbox.dispatch()
+    assert mail.outbox == []
 
 
 def test_a_manager_invites_a_resident_from_the_house(client, manager_harbor, harbor):

@@ -18,6 +18,7 @@ from residents.models import (
     SobrietyDateChange,
     Stay,
 )
+from soberhouse import outbox
 from soberhouse.models import AuditEvent, User
 from tests.factories import ResidentFactory, UserFactory
 
@@ -204,17 +205,14 @@ def test_a_conflict_that_slips_past_the_check_still_comes_back_in_words(
 # Admission
 
 
-def test_admit_creates_the_account_record_contacts_stay_and_invitation(
-    harbor, manager_harbor, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        stay = _admit(
-            harbor,
-            manager_harbor,
-            email="  Jordan@Example.TEST ",
-            bed="Room 3",
-            expected_move_out=D(2027, 5, 20),
-        )
+def test_admit_creates_the_account_record_contacts_stay_and_invitation(harbor, manager_harbor):
+    stay = _admit(
+        harbor,
+        manager_harbor,
+        email="  Jordan@Example.TEST ",
+        bed="Room 3",
+        expected_move_out=D(2027, 5, 20),
+    )
 
     user = User.objects.get(email="jordan@example.test")
     assert not user.has_usable_password()  # they choose one through the invitation
@@ -237,6 +235,7 @@ def test_admit_creates_the_account_record_contacts_stay_and_invitation(
         harbor,
         manager_harbor,
     )
+    outbox.dispatch()
     assert [message.to for message in mail.outbox] == [["jordan@example.test"]]
     admitted = AuditEvent.objects.get(action="resident.admit")
     assert (admitted.actor, admitted.object_id) == (manager_harbor, str(resident.pk))
@@ -255,6 +254,19 @@ def test_admit_refuses_an_email_that_already_has_an_account(harbor, manager_harb
 
 
 # Discharge and re-admission
+
+
+def test_a_discharge_before_the_invitation_went_withdraws_it_unsent(harbor, manager_harbor):
+    stay = _admit(harbor, manager_harbor, email="early@example.test")
+    services.resident_discharge(
+        stay=stay,
+        move_out=stay.move_in,
+        exit_reason=Stay.ExitReason.OTHER,
+        by=manager_harbor,
+    )
+    assert Invitation.objects.get(email="early@example.test").revoked_at is not None
+    assert outbox.dispatch().sent == 0
+    assert mail.outbox == []
 
 
 def test_discharge_sets_the_move_out_and_reason(harbor, manager_harbor, resident_harbor):
