@@ -175,6 +175,22 @@ def swap_answer(request, pk):
     return render(request, "chores/swap_answer.html", {"swap": swap, "form": form})
 
 
+@require_POST
+@access.resident_required
+def swap_withdraw(request, pk):
+    stay = access.roles(request).stay
+    swap = get_object_or_404(selectors.swaps_asked_by(stay.resident), pk=pk)
+    try:
+        services.swap_withdraw(swap=swap, by=stay.resident)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"You withdrew your request; “{swap.assignment.chore}” stays yours."
+        )
+    return redirect("my_chores")
+
+
 def _checkable(request):
     roles = access.roles(request)
     return selectors.waiting_for_check_by(

@@ -143,6 +143,10 @@ def swaps_asked_of(resident: Resident) -> QuerySet[Swap]:
     )
 
 
+def swaps_asked_by(resident: Resident) -> QuerySet[Swap]:
+    return Swap.objects.filter(asked_by=resident).select_related("assignment__chore")
+
+
 def waiting_for_check_by(user, *, managed_house_ids: list[int], stay: Stay | None):
     """Done chores the user may check, by the rule of ``services.can_check`` but as one query:
     every chore with a checker in houses they manage; in the house they live in, chores any

@@ -85,6 +85,7 @@ def chore_mark_done(*, assignment: Assignment, by: Resident, note: str = "", at=
         ),
     ):
         raise ValidationError("This chore is already done.")
+    _withdraw_swaps(assignment.swaps.all())  # done by the asker: nobody need take it now
     notifications.missed_cancel(assignment=assignment)
     notifications.digest_settle(resident=by, house_id=assignment.house_id, day=assignment.day)
     if assignment.chore.checker != Chore.Checker.NOBODY:
@@ -177,6 +178,13 @@ def assignment_pin(*, assignment: Assignment, resident: Resident, by: User, requ
     before = assignment.resident_id
     if not _claim(assignment, allowed=OPEN, resident=resident, pinned=True):
         raise ValidationError("It is done already, so it stays as it is.")
+    if before != resident.pk:  # a swap asked about it is moot now
+        _withdraw_swaps(assignment.swaps.all())
+    if before is not None and before != resident.pk:
+        # The last holder's morning digest goes when this was their last chore of the day.
+        notifications.digest_settle(
+            resident=Resident(pk=before), house_id=assignment.house_id, day=assignment.day
+        )
     audit.record(
         action="chore.pin",
         actor=by,
@@ -233,6 +241,26 @@ def swap_ask(*, assignment: Assignment, by: Resident, of: Resident, message: str
     swap = Swap.objects.create(assignment=assignment, asked_by=by, asked_of=of, message=message)
     notifications.swap_asked_notify(swap=swap, house=assignment.house)
     return swap
+
+
+@transaction.atomic
+def swap_withdraw(*, swap: Swap, by: Resident) -> None:
+    """The asker takes their request back while it waits for an answer; the person asked is no
+    longer told about it."""
+    if swap.asked_by_id != by.pk:
+        raise ValidationError("Only the person who asked can withdraw the request.")
+    if not _withdraw_swaps(Swap.objects.filter(pk=swap.pk)):
+        raise ValidationError("This request has already been answered or withdrawn.")
+
+
+def _withdraw_swaps(swaps) -> int:
+    """Withdraw the requests among ``swaps`` still waiting for an answer and their notices."""
+    waiting = list(swaps.filter(status=Swap.Status.ASKED).select_for_update())
+    for swap in waiting:
+        notifications.swap_asked_cancel(swap=swap)
+    return Swap.objects.filter(pk__in=[swap.pk for swap in waiting]).update(
+        status=Swap.Status.WITHDRAWN, decided_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -56,6 +56,7 @@ urlpatterns = [
     path("chores/<int:pk>/check/", chores_resident.assignment_check, name="assignment_check"),
     path("chores/<int:pk>/swap/", chores_resident.swap_ask, name="swap_ask"),
     path("chores/swaps/<int:pk>/", chores_resident.swap_answer, name="swap_answer"),
+    path("chores/swaps/<int:pk>/withdraw/", chores_resident.swap_withdraw, name="swap_withdraw"),
     path("houses/<slug:slug>/chores/", chores_manager.chore_list, name="chore_list"),
     path("houses/<slug:slug>/chores/new/", chores_manager.chore_edit, name="chore_new"),
     path("houses/<slug:slug>/chores/<int:pk>/", chores_manager.chore_edit, name="chore_edit"),

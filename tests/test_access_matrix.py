@@ -24,13 +24,16 @@ LOGIN = "login"  # a redirect to the sign-in page
 
 
 class _ChoreURL(str):
-    """A URL template with chore placeholders ({assignment}, {done_assignment}, {swap}), filled
-    from ``_chore_objects``. ``test_every_url_is_in_the_matrix`` passes only the personas' sample
-    ids, so any chore id it leaves out is 1 there: only the route matters to it."""
+    """A URL template with chore placeholders ({assignment}, {done_assignment}, {swap},
+    {my_swap}), filled from ``_chore_objects``. ``test_every_url_is_in_the_matrix`` passes only
+    the personas' sample ids, so any chore id it leaves out is 1 there: only the route matters
+    to it."""
 
     def format(self, /, *args, **kwargs):
         return str.format(
-            self, *args, **{"assignment": 1, "done_assignment": 1, "swap": 1, **kwargs}
+            self,
+            *args,
+            **{"assignment": 1, "done_assignment": 1, "swap": 1, "my_swap": 1, **kwargs},
         )
 
 
@@ -130,6 +133,9 @@ MATRIX = [
     ("post", _ChoreURL("/chores/{done_assignment}/check/"), [LOGIN, 404, 404, 200, 404, 200]),
     ("get", _ChoreURL("/chores/swaps/{swap}/"), [LOGIN, 200, 404, 404, 404, 404]),
     ("post", _ChoreURL("/chores/swaps/{swap}/"), [LOGIN, 200, 404, 404, 404, 404]),
+    # Only the asker may withdraw: the person asked gets 404 as anybody else does.
+    ("post", _ChoreURL("/chores/swaps/{swap}/withdraw/"), [LOGIN, 404, 404, 404, 404, 404]),
+    ("post", _ChoreURL("/chores/swaps/{my_swap}/withdraw/"), [LOGIN, 302, 404, 404, 404, 404]),
     # Chores, the manager's side (the chore coordinator's access is in tests/chores/)
     ("get", "/houses/harbor/chores/", [LOGIN, 404, 404, 200, 404, 200]),
     ("post", "/houses/harbor/chores/", [LOGIN, 404, 404, 200, 404, 200]),  # nothing given
@@ -313,8 +319,8 @@ def objects(everyone, harbor, manager_harbor, resident_harbor, resident_cedar):
 @pytest.fixture(autouse=True)
 def _chore_objects(request):
     """The chore rows' objects, added to ``objects`` where a test uses it: an open chore of
-    resident_harbor's, one they ticked done for the manager to check, and a housemate's request
-    that resident_harbor take one of theirs."""
+    resident_harbor's, one they ticked done for the manager to check, a housemate's request
+    that resident_harbor take one of theirs, and resident_harbor's own request of them."""
     if "objects" not in request.fixturenames:
         return
     from chores import services
@@ -342,8 +348,12 @@ def _chore_objects(request):
     done = assignment("Porch", resident)
     services.chore_mark_done(assignment=done, by=resident)
     swap = services.swap_ask(assignment=assignment("Bins", housemate), by=housemate, of=resident)
+    my_swap = services.swap_ask(assignment=assignment("Yard", resident), by=resident, of=housemate)
     objects.update(
-        assignment=assignment("Kitchen", resident).pk, done_assignment=done.pk, swap=swap.pk
+        assignment=assignment("Kitchen", resident).pk,
+        done_assignment=done.pk,
+        swap=swap.pk,
+        my_swap=my_swap.pk,
     )
 
 

@@ -9,6 +9,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
 from chores import services, tasks
 from chores.models import Chore, HouseChoreSettings
@@ -298,6 +299,55 @@ def test_an_accepted_swap_settles_the_askers_digest(harbor, resident_harbor, kit
         swap = services.swap_ask(assignment=assignment, by=resident_harbor, of=other)
         services.swap_answer(swap=swap, by=other, accept=True)
     assert _statuses("chores.today", resident_harbor.user) == ["cancelled", "cancelled"]
+
+
+def test_a_withdrawn_swap_is_not_told(harbor, resident_harbor, kitchen):
+    other = make_resident(harbor)
+    assignment = make_assignment(kitchen, DAY, resident_harbor)
+    swap = services.swap_ask(assignment=assignment, by=resident_harbor, of=other)
+    services.swap_withdraw(swap=swap, by=resident_harbor)
+    assert _statuses("chores.swap_asked") == ["cancelled", "cancelled"]
+    swap.refresh_from_db()
+    assert swap.status == "withdrawn" and swap.decided_at is not None
+
+
+def test_a_swap_is_withdrawn_when_the_asker_does_the_chore_after_all(
+    harbor, resident_harbor, kitchen
+):
+    other = make_resident(harbor)
+    assignment = make_assignment(kitchen, DAY, resident_harbor)
+    swap = services.swap_ask(assignment=assignment, by=resident_harbor, of=other)
+    services.chore_mark_done(assignment=assignment, by=resident_harbor)
+    swap.refresh_from_db()
+    assert swap.status == "withdrawn"
+    assert _statuses("chores.swap_asked") == ["cancelled", "cancelled"]
+
+
+def test_a_chore_given_away_by_hand_withdraws_its_swap_and_the_last_holders_digest(
+    harbor, resident_harbor, manager_harbor, kitchen
+):
+    other = make_resident(harbor)
+    assignment = make_assignment(kitchen, DAY, resident_harbor)
+    with time_machine.travel(_at(DAY, 7, 0), tick=False):
+        tasks.notify_due()
+        swap = services.swap_ask(assignment=assignment, by=resident_harbor, of=other)
+        services.assignment_pin(assignment=assignment, resident=other, by=manager_harbor)
+    swap.refresh_from_db()
+    assert swap.status == "withdrawn"
+    assert _statuses("chores.swap_asked") == ["cancelled", "cancelled"]
+    assert _statuses("chores.today", resident_harbor.user) == ["cancelled", "cancelled"]
+
+
+def test_only_the_asker_withdraws_and_only_once(harbor, resident_harbor, kitchen):
+    other = make_resident(harbor)
+    swap = services.swap_ask(
+        assignment=make_assignment(kitchen, DAY, resident_harbor), by=resident_harbor, of=other
+    )
+    with pytest.raises(ValidationError, match="Only the person who asked"):
+        services.swap_withdraw(swap=swap, by=other)
+    services.swap_answer(swap=swap, by=other, accept=False)
+    with pytest.raises(ValidationError, match="already been answered or withdrawn"):
+        services.swap_withdraw(swap=swap, by=resident_harbor)
 
 
 # Nothing sensitive

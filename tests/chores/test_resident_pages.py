@@ -465,6 +465,20 @@ def _asked(house, asker, of):
     return services.swap_ask(assignment=assignment, by=asker, of=of, message="Dentist at 7")
 
 
+def test_the_asker_withdraws_from_the_chore_list(client, harbor, resident_harbor):
+    housemate = make_resident(harbor, full_name="Robin Housemate")
+    swap = _asked(harbor, resident_harbor, housemate)
+    client.force_login(resident_harbor.user)
+    page = _page(client, resident_harbor.user).content.decode()
+    assert f'action="/chores/swaps/{swap.pk}/withdraw/"' in page
+    response = client.post(f"/chores/swaps/{swap.pk}/withdraw/", follow=True)
+    assert "stays yours" in response.content.decode()
+    swap.refresh_from_db()
+    assert swap.status == "withdrawn"
+    response = client.post(f"/chores/swaps/{swap.pk}/withdraw/", follow=True)
+    assert "already been answered or withdrawn" in response.content.decode()
+
+
 def test_the_person_asked_accepts(client, harbor, resident_harbor):
     asker = make_resident(harbor, full_name="Robin Asker")
     swap = _asked(harbor, asker, resident_harbor)
@@ -508,6 +522,8 @@ def test_an_answer_to_a_chore_done_meanwhile_is_explained(client, harbor, reside
     client.force_login(resident_harbor.user)
     response = client.post(f"/chores/swaps/{swap.pk}/", {"answer": "accept"})
     assert response.status_code == 200
-    assert "This chore is no longer open to swap." in response.content.decode()
+    # Doing it withdrew the request, which the person asked is told.
+    assert "withdrew this request" in response.content.decode()
+    assert "nothing for you to do" in response.content.decode()
     swap.refresh_from_db()
-    assert swap.status == "asked"
+    assert swap.status == "withdrawn"
