@@ -14,8 +14,8 @@ their cause, and the dispatcher delivers them.
   instant between the two could send one again (the email's Message-ID is the row's, so mail
   programs fold such a copy away). A failure is retried with a growing wait, and after
   ``MAX_ATTEMPTS`` the row is failed and shown, with its error, to the house's manager and staff.
-  A digest person's email rows claimed together and held to the same moment go as one email and
-  are marked sent together.
+  A digest person's email rows held to the same moment go as one email and are marked sent
+  together, even when the batch size cut them apart.
 
 Channels are small classes (``channels.py``): adding SMS or web push is one class there.
 """
@@ -232,12 +232,15 @@ WHERE id IN (
     SELECT id FROM soberhouse_notification
     WHERE status = 'pending' AND send_after <= %(now)s
       AND (claimed_until IS NULL OR claimed_until < %(now)s)
+      {only}
     ORDER BY send_after, id
     LIMIT %(size)s
     FOR UPDATE SKIP LOCKED
 )
 RETURNING id
 """
+# The rest of one person's digest: their email rows held to the same moment.
+_DIGEST_ONLY = "AND recipient_id = %(recipient)s AND channel = 'email' AND send_after = %(at)s"
 
 # A worker stops taking rows from its batch this long before its lease ends, so that it never
 # sends a row another worker may have claimed since.
@@ -248,9 +251,21 @@ def claim(*, now: dt.datetime, size: int = BATCH_SIZE, lease: dt.timedelta = LEA
     """Take up to ``size`` due rows for this worker until ``now + lease``: one statement, so
     atomic by itself. The lease's end is the worker's token: only the holder of that exact
     moment can go on with a row."""
+    return _claim(_CLAIM.format(only=""), until=now + lease, now=now, size=size)
+
+
+def _claim(sql: str, **params) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM, {"until": now + lease, "now": now, "size": size})
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def _claim_digest_rest(key: tuple, *, now: dt.datetime, until: dt.datetime) -> list[int]:
+    """Claim the rest of a digest whose first rows came in this batch, so that a digest split
+    by the batch size still goes as one email."""
+    _, recipient, at = key
+    sql = _CLAIM.format(only=_DIGEST_ONLY)
+    return _claim(sql, until=until, now=now, size=None, recipient=recipient, at=at)
 
 
 def retry_wait(failures: int) -> dt.timedelta:
@@ -279,9 +294,10 @@ def dispatch(
     when the lease runs short go back to the queue when it ends. Two queries for the batch and
     two for each row; email shares one connection per batch.
 
-    The email rows of a person who chose the digest, claimed in this batch and held to the same
-    moment, go as one email: each is checked as above, the ones still wanted are listed and then
-    marked sent together (one query for the group)."""
+    The email rows of a person who chose the digest, held to the same moment, go as one email
+    (when a full batch took only some of them, the rest are claimed with them): each is
+    checked as above, the ones still wanted are listed and then marked sent together (one
+    query for the group)."""
     now = now or timezone.now()
     until = now + lease
     ids = claim(now=now, size=size, lease=lease)
@@ -297,6 +313,10 @@ def dispatch(
     groups: dict[tuple, list[Notification]] = {}
     for row in rows:
         groups.setdefault(_digest_key(row) or ("row", row.pk), []).append(row)
+    for key, group in groups.items():
+        if key[0] == "digest" and len(ids) == size:  # a full batch may have cut a digest
+            rest = _claim_digest_rest(key, now=now, until=until)
+            group.extend(Notification.objects.filter(pk__in=rest).select_related("recipient"))
     started = timezone.now()
     for channel in CHANNELS:
         channel.open_batch()

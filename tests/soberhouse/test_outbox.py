@@ -306,6 +306,18 @@ def test_a_digest_person_gets_the_days_emails_as_one_at_six_pm(person, harbor):
     assert outbox.dispatch(now=six_pm + dt.timedelta(minutes=5)).claimed == 0
 
 
+def test_a_digest_split_across_batches_still_goes_as_one_email(person, harbor):
+    day = dt.date(2026, 12, 10)
+    _digest_day(person, harbor, day, hours=(8, 9, 10, 11, 12))
+    six_pm = dt.datetime.combine(day, dt.time(18), tzinfo=LA)
+    outbox.dispatch(now=six_pm - dt.timedelta(minutes=1))  # the in-app rows
+    # A batch of two claims two of the five: the rest of the digest comes along.
+    assert outbox.dispatch(now=six_pm, size=2) == outbox.Dispatched(sent=5)
+    [message] = mail.outbox
+    assert message.subject == "Your Soberhouse notifications: 5 new"
+    assert outbox.dispatch(now=six_pm).claimed == 0
+
+
 def test_a_digest_persons_in_app_rows_are_immediate(person, harbor):
     day = dt.date(2026, 12, 10)
     _digest_day(person, harbor, day, hours=(8, 12, 17))
