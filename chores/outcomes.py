@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from chores.models import Assignment
 
@@ -81,6 +82,19 @@ def by_house(house_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int
     rows = _given_out(house_ids, start, end).values("house_id").annotate(**COUNTS)
     found = {row.pop("house_id"): Outcomes(**row) for row in rows}
     return {house_id: found.get(house_id, Outcomes()) for house_id in house_ids}
+
+
+def by_house_and_month(
+    house_ids: Iterable[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], Outcomes]:
+    """{(house id, first day of the month): Outcomes} for the months from ``start`` to ``end``
+    (the monthly report and its trend), in one query; months without chores are left out."""
+    rows = (
+        _given_out(house_ids, start, end)
+        .values("house_id", month=TruncMonth("day"))
+        .annotate(**COUNTS)
+    )
+    return {(row.pop("house_id"), row.pop("month")): Outcomes(**row) for row in rows}
 
 
 def total(outcomes: Iterable[Outcomes]) -> Outcomes:

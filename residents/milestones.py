@@ -84,6 +84,17 @@ def next_milestone(sobriety_date: dt.date, today: dt.date) -> Milestone:
     raise ValueError(f"No milestone after {today} can be represented as a date.")
 
 
+def milestone_offsets(*, years: int) -> list[tuple[str, str, int, int]]:
+    """(key, label, days, months) of every milestone up to ``years`` years, in order: a
+    milestone falls ``days`` days or ``months`` calendar months after the sobriety date (for
+    counting them in SQL, where a month later is clamped to the month's last day as here)."""
+    return [
+        *((key, label, days, 0) for key, label, days in _DAY_MILESTONES),
+        *((key, label, 0, months) for key, label, months in _MONTH_MILESTONES),
+        *((f"{n}y", f"{n} years", 0, 12 * n) for n in range(2, years + 1)),
+    ]
+
+
 def _all_milestones(sobriety_date: dt.date) -> Iterator[Milestone]:
     """All milestones in date order, ending only where dates run out (year 9999)."""
     for key, label, days in _DAY_MILESTONES:
