@@ -306,7 +306,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "soberhouse.tasks.dispatch_notifications",
         "schedule": 60.0,
     },
+    # reports
+    # Every minute: run report exports whose message was lost (the broker was down) and forget
+    # finished files past their days.
+    "reports-sweep": {"task": "reports.sweep", "schedule": 60.0},
+    # Hourly: last month's report of every house, made once (a unique key) within the hour
+    # after the month has ended in every house's zone, and staff told; later runs find it made.
+    "reports-monthly": {"task": "reports.monthly", "schedule": 60.0 * 60},
 }
+
+# Days a finished report export stays downloadable; the monthly report the system makes, longer.
+REPORT_EXPORT_DAYS = env_int("REPORT_EXPORT_DAYS", 7)
+REPORT_MONTHLY_DAYS = env_int("REPORT_MONTHLY_DAYS", 90)
 
 LOGGING = {
     "version": 1,

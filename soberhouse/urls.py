@@ -12,6 +12,7 @@ from meetings import outside_views as meetings_outside
 from meetings import views as meetings_views
 from peerlog import manager_views as peerlog_manager
 from peerlog import views as peerlog_views
+from reports import views as reports_views
 from residents import access, me_views, notification_operations, record_views, rules_views
 from residents import views as residents_views
 from soberhouse import notification_views, views
@@ -182,6 +183,21 @@ urlpatterns = [
         "notifications/operations/<int:pk>/retry/",
         notification_operations.retry,
         name="notification_retry",
+    ),
+    # The monthly report
+    path("reports/", reports_views.report_page, name="reports"),
+    path("reports/exports/", reports_views.export_list, name="report_exports"),
+    path("reports/exports/new/", reports_views.export_create, name="report_export_create"),
+    path("reports/exports/<int:pk>/", reports_views.export_page, name="report_export"),
+    path(
+        "reports/exports/<int:pk>/progress/",
+        reports_views.export_progress,
+        name="report_export_progress",
+    ),
+    path(
+        "reports/exports/<int:pk>/download/",
+        reports_views.export_download,
+        name="report_export_download",
     ),
     path("me/", me_views.me, name="me"),
     path("me/data/", residents_views.my_data, name="my_data"),

@@ -78,6 +78,15 @@ class _NotificationURL(str):
         return str.format(self, *args, **{"notification": 1, **kwargs})
 
 
+class _ReportURL(str):
+    """A URL template with report export placeholders: {harbor_export}, a finished export
+    manager_harbor asked for, and {monthly_export}, the system's monthly one, from
+    ``_report_objects`` (1 in ``test_every_url_is_in_the_matrix``)."""
+
+    def format(self, /, *args, **kwargs):
+        return str.format(self, *args, **{"harbor_export": 1, "monthly_export": 1, **kwargs})
+
+
 # (method, url template, expected status per persona in PERSONAS order)
 MATRIX = [
     ("get", "/", [LOGIN, 302, 302, 302, 302, 302]),
@@ -288,6 +297,31 @@ MATRIX = [
     # Notifications: the staff's operations page
     ("get", "/notifications/operations/?days=30", [LOGIN, 404, 404, 404, 404, 200]),
     ("post", "/notifications/operations/999999/retry/", [LOGIN, 404, 404, 404, 404, 404]),
+    # The monthly report: managers see their houses, staff every house; an export is its
+    # asker's alone (a staff member gets 404 on a manager's), the system's monthly one staff's
+    ("get", "/reports/", [LOGIN, 404, 404, 200, 200, 200]),
+    ("get", "/reports/?house=harbor", [LOGIN, 404, 404, 200, 404, 200]),
+    ("get", "/reports/?house=cedar&residents=on", [LOGIN, 404, 404, 404, 200, 200]),
+    ("get", "/reports/exports/", [LOGIN, 404, 404, 200, 200, 200]),
+    ("post", "/reports/exports/new/", [LOGIN, 404, 404, 302, 302, 302]),  # nothing given
+    ("get", "/reports/exports/new/", [405] * 6),
+    ("get", _ReportURL("/reports/exports/{harbor_export}/"), [LOGIN, 404, 404, 200, 404, 404]),
+    (
+        "get",
+        _ReportURL("/reports/exports/{harbor_export}/progress/"),
+        [LOGIN, 404, 404, 200, 404, 404],
+    ),
+    (
+        "get",
+        _ReportURL("/reports/exports/{harbor_export}/download/"),
+        [LOGIN, 404, 404, 200, 404, 404],
+    ),
+    ("get", _ReportURL("/reports/exports/{monthly_export}/"), [LOGIN, 404, 404, 404, 404, 200]),
+    (
+        "get",
+        _ReportURL("/reports/exports/{monthly_export}/download/"),
+        [LOGIN, 404, 404, 404, 404, 200],
+    ),
     # Calendar feeds
     ("post", "/me/calendar/", [LOGIN, 302, 302, 302, 302, 302]),  # makes one's own address
     ("get", "/calendar/not-a-calendar-token.ics", [404, 404, 404, 404, 404, 404]),
@@ -495,6 +529,36 @@ def _notification_objects(request):
         sent_at=timezone.now(),
     )
     objects.update(notification=notification.pk)
+
+
+@pytest.fixture(autouse=True)
+def _report_objects(request):
+    """The report exports' objects, added to ``objects`` where a test uses it: a finished CSV
+    export manager_harbor asked for, and a finished monthly one the system made."""
+    if "objects" not in request.fixturenames:
+        return
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports.models import ExportJob
+
+    objects = request.getfixturevalue("objects")
+    harbor = request.getfixturevalue("harbor")
+    done = {
+        "status": ExportJob.Status.DONE,
+        "progress": 100,
+        "content": b"PK",
+        "filename": "report.zip",
+        "size": 2,
+        "house_ids": [harbor.pk],
+        "month": dt.date(2026, 10, 1),
+        "format": "csv",
+        "expires_at": timezone.now() + dt.timedelta(days=7),
+    }
+    mine = ExportJob.objects.create(requested_by=request.getfixturevalue("manager_harbor"), **done)
+    monthly = ExportJob.objects.create(requested_by=None, **done)
+    objects.update(harbor_export=mine.pk, monthly_export=monthly.pk)
 
 
 @pytest.mark.parametrize(("method", "url", "persona", "expected"), CASES)
