@@ -28,6 +28,9 @@ from django.db import connection
 from django.utils import timezone
 
 from chores.models import Chore, HouseChoreSettings
+from reports.forms import latest_month
+from reports.models import ExportJob
+from reports.services import exports_sweep
 from residents.models import Invitation
 from soberhouse import outbox
 from soberhouse.embedded import ROOT, wait_for
@@ -361,6 +364,16 @@ seconds = time.monotonic() - started
 enqueued_by_request = list(sent)
 sent.clear()
 
+# Staff ask for a report export: the job is a row; its message to a worker fails.
+staff = User.objects.get(email=os.environ["STAFF"])
+exporter = Client()
+exporter.force_login(staff)
+exported = exporter.post(
+    "/reports/exports/new/", {"month": os.environ["MONTH"], "format": "csv"}, follow=True
+)
+enqueued_by_export = list(sent)
+sent.clear()
+
 # A resident ticks a chore done: its manager is told, through the outbox, in that request.
 resident = Client()
 resident.force_login(User.objects.get(email=os.environ["RESIDENT"]))
@@ -377,6 +390,9 @@ print(json.dumps({
     "seconds": seconds,
     "said": "Invitation sent to while-down@example.test" in response.content.decode(),
     "enqueued_by_request": enqueued_by_request,
+    "exported": exported.status_code,
+    "waiting": "Waiting for a worker" in exported.content.decode(),
+    "enqueued_by_export": enqueued_by_export,
     "ticked": ticked.status_code,
     "enqueued_by_tick": enqueued_by_tick,
     "written": written,
@@ -386,7 +402,7 @@ print(json.dumps({
 
 
 def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
-    transactional_db, tmp_path, broker_url, queue, harbor, resident_harbor
+    transactional_db, tmp_path, broker_url, queue, harbor, resident_harbor, staff
 ):
     manager = make_manager(harbor, email="manager.down@example.test", full_name="Morgan Down")
     turn_on_totp(manager)
@@ -404,6 +420,8 @@ def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
             DJANGO_SETTINGS_MODULE="soberhouse.settings_test",
             SECURE_SSL_REDIRECT="false",
             MANAGER=manager.email,
+            STAFF=staff.email,
+            MONTH=latest_month([harbor]).key,
             RESIDENT=resident_harbor.user.email,
             ASSIGNMENT=str(assignment.pk),
         ),
@@ -421,6 +439,11 @@ def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
     assert seen["seconds"] < 10
     invitation = Invitation.objects.get(email="while-down@example.test")
     assert Notification.objects.get(address=invitation.email).status == "pending"
+    # The export page answers too: its job waits in Postgres, and its message was tried.
+    assert seen["exported"] == 200 and seen["waiting"], child.stderr
+    assert seen["enqueued_by_export"] == ["reports.run_export"]
+    job = ExportJob.objects.get()
+    assert job.status == "queued"
     # Writing a notification never speaks to the broker: it is a row in Postgres, written in
     # the cause's transaction (here a chore ticked done, which the manager is to check).
     assert seen["ticked"] == 200 and seen["enqueued_by_tick"] == [], child.stderr
@@ -437,6 +460,10 @@ def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
         assert wait_for(lambda: len(_message_ids(mail)) == 3, timeout=20)
     finally:
         _stop([worker] if worker else [])
+    # The beat's sweep runs the export whose message was lost.
+    assert exports_sweep(now=timezone.now() + dt.timedelta(minutes=2)) == 1
+    job.refresh_from_db()
+    assert job.status == "done" and job.size > 0
     # The two chore emails and the invitation, each once.
     assert sorted(_message_ids(mail)) == sorted(_expected_ids())
     assert len(_expected_ids()) == 3
