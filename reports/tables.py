@@ -79,7 +79,7 @@ def _census(report: Report) -> Table:
         Column("Change (points)", CHANGE, 15),
         Column("Admissions"),
         Column("Discharges"),
-        Column("Average stay of those discharged (days)", NUMBER, 20),
+        Column("Average stay (days)", NUMBER, 14),
         Column("Residents at month end", COUNT, 16),
     ]
 
@@ -96,7 +96,15 @@ def _census(report: Report) -> Table:
             census.at_month_end,
         ]
 
-    return _per_house(report, columns, cells, key="census", title="Census")
+    return _per_house(
+        report,
+        columns,
+        cells,
+        key="census",
+        title="Census",
+        note="Occupancy: bed-nights (a night from the move-in day up to the move-out day) of "
+        "beds × days. The average stay is of the people discharged in the month.",
+    )
 
 
 def _discharges(report: Report) -> Table:

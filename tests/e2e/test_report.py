@@ -1,0 +1,88 @@
+"""The monthly report in a real Chromium: staff export it on a laptop, a manager reads it on a
+phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from openpyxl import load_workbook
+from playwright.sync_api import BrowserContext, expect
+from pypdf import PdfReader
+
+from chores.models import Assignment, Chore
+from reports.forms import latest_month
+from tests.e2e.conftest import assert_it_fits_a_phone, sign_in_as
+from tests.factories import make_assignment, make_resident
+
+
+def _lived_in(harbor, cedar):
+    month = latest_month([harbor, cedar])
+    before = month.first - dt.timedelta(days=60)
+    ana = make_resident(harbor, move_in=before, full_name="Ana Reyes", email="ana@example.test")
+    make_resident(harbor, move_in=before, full_name="Bo Lind", email="bo@example.test")
+    make_resident(cedar, move_in=before, full_name="Cy Cedar", email="cy@example.test")
+    chore = Chore.objects.create(house=harbor, name="Kitchen")
+    for day in range(1, 9):
+        status = Assignment.Status.MISSED if day == 4 else Assignment.Status.DONE
+        make_assignment(chore, month.first.replace(day=day), ana, status=status)
+    return month
+
+
+def test_staff_export_the_report_as_xlsx_and_pdf_on_a_laptop(
+    transactional_db, live_server, staff, harbor, cedar, laptop: BrowserContext, screenshot
+):
+    month = _lived_in(harbor, cedar)
+    sign_in_as(laptop, staff, live_server.url)
+    page = laptop.new_page()
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", name="Monthly report")).to_be_visible()
+    expect(page.get_by_text(f"{month.label} · 2 houses")).to_be_visible()
+    expect(page.get_by_role("img", name="Chore completion")).to_be_visible()
+    census = page.get_by_role("region", name="Census")
+    expect(census.get_by_role("row", name="All houses")).to_be_visible()
+    screenshot(page, "report")
+
+    for file_type, check in (("Excel (XLSX)", _xlsx), ("PDF", _pdf)):
+        page.goto(f"{live_server.url}/reports/")
+        page.get_by_label(file_type).check()
+        page.get_by_role("button", name="Export").click()
+        expect(page.get_by_role("status")).to_contain_text("Your file is ready")
+        screenshot(page, f"ready-{file_type}")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download").click()
+        check(download.value.path().read_bytes(), month)
+
+
+def _xlsx(content: bytes, month) -> None:
+    book = load_workbook(io.BytesIO(content))
+    chores = book["Chores"]
+    assert chores["A1"].value == f"Chores · {month.label}"
+    assert [cell.value for cell in chores[4]][:8] == ["Harbor House", 8, 7, 0, 1, 0, 0, 87.5]
+
+
+def _pdf(content: bytes, month) -> None:
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages
+    )
+    assert f"Monthly report · {month.label}" in text and "87.5%" in text
+
+
+def test_a_manager_reads_their_report_on_a_phone(
+    transactional_db, live_server, manager_harbor, harbor, cedar, phone: BrowserContext, screenshot
+):
+    month = _lived_in(harbor, cedar)
+    sign_in_as(phone, manager_harbor, live_server.url)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/reports/")
+    expect(page.get_by_text(f"{month.label} · Harbor House")).to_be_visible()
+    expect(page.get_by_text("Cedar House")).to_have_count(0)
+    screenshot(page, "report")
+    assert_it_fits_a_phone(page)
+    page.get_by_label("Per-resident rows").check()
+    page.get_by_role("button", name="Show the report").click()
+    expect(page.get_by_role("heading", name="Confidential")).to_be_visible()
+    expect(page.get_by_role("region", name="Residents").get_by_text("Ana Reyes")).to_be_visible()
+    screenshot(page, "with-residents")
+    assert_it_fits_a_phone(page)
