@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from chores import outcomes
 from chores.outcomes import Outcomes
@@ -494,29 +494,38 @@ def _chores(span: _Span):
         yield (house_id, Month(first)), "chores", dataclasses.asdict(counts)
 
 
-def _local_day(moment: str):
-    return local_date(F("house__time_zone"), F(moment))
+def _by_local_month(queryset, span: _Span, section: str, *, moment: str, house: str, **counts):
+    """Count ``queryset``'s rows by house and by the month of the local date of ``moment`` in
+    the house's zone (``house`` is the path to the house), one query."""
+    rows = (
+        queryset.filter(
+            **{
+                f"{house}_id__in": span.house_ids,
+                f"{moment}__gte": span.params["after"],
+                f"{moment}__lt": span.params["before"],
+            }
+        )
+        .alias(day=local_date(F(f"{house}__time_zone"), F(moment)))
+        .filter(day__gte=span.first, day__lt=span.next)
+        .order_by()
+        .values(f"{house}_id", month=TruncMonth("day"))
+        .annotate(**counts)
+    )
+    for row in rows:
+        key = (row.pop(f"{house}_id"), Month(row.pop("month")))
+        yield key, section, row
 
 
 def _meeting_counts(span: _Span):
-    rows = (
-        Meeting.objects.filter(
-            house_id__in=span.house_ids,
-            starts_at__gte=span.params["after"],
-            starts_at__lt=span.params["before"],
-        )
-        .alias(day=_local_day("starts_at"))
-        .filter(day__gte=span.first, day__lt=span.next)
-        .order_by()
-        .values("house_id", month=TruncMonth("day"))
-        .annotate(
-            held=Count("pk", filter=Q(status=Meeting.Status.HELD)),
-            cancelled=Count("pk", filter=Q(status=Meeting.Status.CANCELLED)),
-        )
+    return _by_local_month(
+        Meeting.objects,
+        span,
+        "meetings",
+        moment="starts_at",
+        house="house",
+        held=Count("pk", filter=Q(status=Meeting.Status.HELD)),
+        cancelled=Count("pk", filter=Q(status=Meeting.Status.CANCELLED)),
     )
-    for row in rows:
-        key = (row["house_id"], Month(row["month"]))
-        yield key, "meetings", {"held": row["held"], "cancelled": row["cancelled"]}
 
 
 _ATTENDANCE = """
@@ -546,25 +555,16 @@ def _attendance(span: _Span):
 
 
 def _motions(span: _Span):
-    rows = (
-        Motion.objects.filter(
-            house_id__in=span.house_ids,
-            decided_at__gte=span.params["after"],
-            decided_at__lt=span.params["before"],
-        )
-        .alias(day=_local_day("decided_at"))
-        .filter(day__gte=span.first, day__lt=span.next)
-        .order_by()
-        .values("house_id", month=TruncMonth("day"))
-        .annotate(
-            passed=Count("pk", filter=Q(status=Motion.Status.PASSED)),
-            failed=Count("pk", filter=Q(status=Motion.Status.FAILED)),
-            no_quorum=Count("pk", filter=Q(status=Motion.Status.NO_QUORUM)),
-        )
+    return _by_local_month(
+        Motion.objects,
+        span,
+        "meetings",
+        moment="decided_at",
+        house="house",
+        passed=Count("pk", filter=Q(status=Motion.Status.PASSED)),
+        failed=Count("pk", filter=Q(status=Motion.Status.FAILED)),
+        no_quorum=Count("pk", filter=Q(status=Motion.Status.NO_QUORUM)),
     )
-    for row in rows:
-        key = (row.pop("house_id"), Month(row.pop("month")))
-        yield key, "meetings", row
 
 
 def _outside_counts(span: _Span):
@@ -636,21 +636,15 @@ def _outside_weeks(span: _Span):
 
 
 def _mentoring_counts(span: _Span):
-    rows = (
-        Entry.objects.filter(
-            pairing__house_id__in=span.house_ids,
-            at__gte=span.params["after"],
-            at__lt=span.params["before"],
-        )
-        .alias(day=local_date(F("pairing__house__time_zone"), F("at")))
-        .filter(day__gte=span.first, day__lt=span.next)
-        .order_by()
-        .values("pairing__house_id", month=TruncMonth("day"))
-        .annotate(entries=Count("pk"), minutes=Sum("minutes"))
+    return _by_local_month(
+        Entry.objects,
+        span,
+        "mentoring",
+        moment="at",
+        house="pairing__house",
+        entries=Count("pk"),
+        minutes=Coalesce(Sum("minutes"), 0),
     )
-    for row in rows:
-        key = (row["pairing__house_id"], Month(row["month"]))
-        yield key, "mentoring", {"entries": row["entries"], "minutes": row["minutes"] or 0}
 
 
 _PAIRS_AND_QUIET = """
