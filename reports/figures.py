@@ -597,14 +597,22 @@ resident_weeks AS (
     LEFT JOIN meetings_housemeetingsettings ms ON ms.house_id = s.house_id
     WHERE s.house_id = ANY(%(houses)s)
 ),
+went AS (
+    SELECT o.resident_id, o.house_id, o.day - (extract(isodow FROM o.day)::int - 1) AS monday,
+        count(*) AS meetings
+    FROM meetings_outsidemeeting o
+    WHERE o.house_id = ANY(%(houses)s)
+      AND o.day >= %(first_monday)s AND o.day < %(last_monday)s::date + 7
+    GROUP BY 1, 2, 3
+),
 judged AS (
     SELECT rw.house_id, rw.resident_id, rw.monday,
         CASE WHEN rw.days >= 7 THEN rw.expected
              ELSE ceil(rw.expected * rw.days / 7.0) END AS wanted,
-        (SELECT count(*) FROM meetings_outsidemeeting o
-         WHERE o.resident_id = rw.resident_id AND o.house_id = rw.house_id
-           AND o.day >= rw.monday AND o.day < rw.monday + 7) AS went
+        COALESCE(went.meetings, 0) AS went
     FROM resident_weeks rw
+    LEFT JOIN went ON went.resident_id = rw.resident_id AND went.house_id = rw.house_id
+        AND went.monday = rw.monday
 )
 SELECT house_id, date_trunc('month', monday + 6)::date, {resident}
     count(*), count(*) FILTER (WHERE went >= wanted)
@@ -651,10 +659,12 @@ _PAIRS_AND_QUIET = """
 WITH {months},
 windows AS (
     SELECT p.id AS pairing_id, p.house_id, p.mentee_id, p.starts_on, months.first AS month,
+        h.time_zone,
         GREATEST(p.starts_on, months.first) AS lo,
         LEAST(COALESCE(p.ends_on, months.next), months.next) AS hi,
         COALESCE(ms.overdue_days, %(default_overdue)s) AS allowed
     FROM peerlog_pairing p
+    JOIN residents_house h ON h.id = p.house_id
     JOIN months ON p.starts_on < months.next
         AND (p.ends_on IS NULL OR p.ends_on > months.first)
     LEFT JOIN peerlog_mentoringsettings ms ON ms.house_id = p.house_id
@@ -665,13 +675,14 @@ contacts AS (
     FROM peerlog_entry e
     JOIN peerlog_pairing p ON p.id = e.pairing_id
     JOIN residents_house h ON h.id = p.house_id
-    WHERE p.house_id = ANY(%(houses)s) AND e.at < %(before)s
+    WHERE p.house_id = ANY(%(houses)s) AND e.at >= %(after)s AND e.at < %(before)s
 ),
 points AS (
     -- the last contact before the window (or the pairing's start), the contacts in it, and
     -- the window's end, which is no contact
     SELECT w.pairing_id, w.month, w.lo, COALESCE(
-        (SELECT max(c.day) FROM contacts c WHERE c.pairing_id = w.pairing_id AND c.day < w.lo),
+        (SELECT timezone(w.time_zone, max(e.at))::date FROM peerlog_entry e
+         WHERE e.pairing_id = w.pairing_id AND e.at < timezone(w.time_zone, w.lo::timestamp)),
         w.starts_on) AS day, false AS is_end
     FROM windows w
     UNION ALL
