@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 
 from residents.models import EmergencyContact, Membership, Resident, SobrietyDateChange, Stay
+from soberhouse import outbox
 from soberhouse.models import AuditEvent, User
 from tests.factories import make_resident
 
@@ -90,6 +91,7 @@ def test_a_manager_admits_a_resident_through_the_form(
     assert list(resident.emergency_contacts.values_list("name", flat=True)) == ["Ana Rivera"]
     stay = resident.stays.get()
     assert (stay.house, stay.bed, stay.move_in) == (harbor, "Room 3", harbor.today())
+    outbox.dispatch()  # the invitation waits in the outbox for the dispatcher
     assert [message.to for message in mail.outbox] == [["jordan@example.test"]]
     assert AuditEvent.objects.filter(action="resident.admit", actor=manager_harbor).count() == 1
 
