@@ -1,9 +1,12 @@
-"""``./dev run`` and ``./dev test``: bring up what the app needs, run it, take it all down again.
+"""``./dev run``, ``./dev test``, ``./dev backup`` and ``./dev restore``: bring up what the app
+needs, run it, take it all down again.
 
 ``run`` migrates, loads the demo and runs the web app (Django's development server), a Celery worker
 and Celery beat. ``test`` runs the whole pytest suite. Both use ``DATABASE_URL`` and ``REDIS_URL``
 when they are set and otherwise starts the embedded servers (see :mod:`soberhouse.embedded`). On
 Ctrl-C, SIGTERM or the death of any part, every process this command started is stopped.
+``backup`` and ``restore`` dump the app's database to a file and load one back (see
+:mod:`soberhouse.backups`); they need only PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import psutil
 
+from soberhouse import backups
 from soberhouse.embedded import (
     ROOT,
     EmbeddedPostgres,
@@ -43,8 +49,9 @@ Press Ctrl-C to stop the app, the worker, beat and the servers it started.
 
 
 @contextlib.contextmanager
-def backing_services() -> Iterator[None]:
-    """Set DATABASE_URL and REDIS_URL for child processes, starting embedded servers if unset."""
+def backing_services(*, broker: bool = True) -> Iterator[None]:
+    """Set DATABASE_URL and REDIS_URL for child processes, starting embedded servers if unset
+    (the broker only when ``broker`` is true)."""
     started = []
     try:
         if not os.environ.get("DATABASE_URL"):
@@ -52,7 +59,7 @@ def backing_services() -> Iterator[None]:
             postgres = EmbeddedPostgres()
             started.append(postgres)
             os.environ["DATABASE_URL"] = postgres.url
-        if not os.environ.get("REDIS_URL"):
+        if broker and not os.environ.get("REDIS_URL"):
             say("starting the embedded Valkey (Redis-compatible) broker …")
             valkey = EmbeddedValkey()
             started.append(valkey)
@@ -165,6 +172,45 @@ def bench(script: str, args: list[str]) -> int:
         return subprocess.call([sys.executable, script, *args], cwd=ROOT, env=env)  # noqa: S603
 
 
+def _default_backup_file() -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return var_dir() / "backups" / f"soberhouse-{stamp}.dump"
+
+
+def _report(done: str, outcome: backups.Outcome) -> None:
+    size = (
+        f"{outcome.size / 1000:.0f} kB"
+        if outcome.size < 1_000_000
+        else f"{outcome.size / 1e6:.1f} MB"
+    )
+    print(f"{done} {outcome.path} ({size}) in {outcome.seconds:.1f} s", flush=True)
+
+
+def backup(file: str | None) -> int:
+    path = Path(file).resolve() if file else _default_backup_file()
+    try:
+        with backing_services(broker=False):
+            outcome = backups.dump(url=os.environ["DATABASE_URL"], path=path)
+    except backups.BackupError as error:
+        say(f"backup failed: {error}")
+        return 1
+    _report("backed up the database to", outcome)
+    return 0
+
+
+def restore(file: str, *, replace: bool) -> int:
+    path = Path(file).resolve()
+    try:
+        backups.check_dump_file(path)  # before starting a server for nothing
+        with backing_services(broker=False):
+            outcome = backups.restore(url=os.environ["DATABASE_URL"], path=path, replace=replace)
+    except backups.BackupError as error:
+        say(f"restore failed: {error}")
+        return 1
+    _report("restored the database from", outcome)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./dev")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +219,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("test", help="run the whole test suite (extra arguments go to pytest)")
     bench_parser = commands.add_parser("bench", help="run a benchmark script from bench/")
     bench_parser.add_argument("script")
+    backup_parser = commands.add_parser(
+        "backup", help="dump the database to FILE (default var/backups/soberhouse-<UTC time>.dump)"
+    )
+    backup_parser.add_argument("file", nargs="?", metavar="FILE")
+    restore_parser = commands.add_parser(
+        "restore", help="load a dump made by backup into the database"
+    )
+    restore_parser.add_argument("file", metavar="FILE")
+    restore_parser.add_argument(
+        "--replace", action="store_true", help="drop and recreate a database that has tables first"
+    )
     args, rest = parser.parse_known_args(argv)
     exit_on_sigterm()
     try:
@@ -180,6 +237,12 @@ def main(argv: list[str] | None = None) -> int:
             return run(args.port)
         if args.command == "bench":
             return bench(args.script, rest)
+        if args.command in {"backup", "restore"}:
+            if rest:
+                parser.error(f"unrecognized arguments: {' '.join(rest)}")
+            if args.command == "backup":
+                return backup(args.file)
+            return restore(args.file, replace=args.replace)
         return test(rest)
     except SystemExit as stop:  # SIGTERM, after the cleanup above has run
         return stop.code if isinstance(stop.code, int) else 1
