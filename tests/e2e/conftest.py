@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -111,8 +112,11 @@ def page(phone: BrowserContext) -> Page:
 
 
 @pytest.fixture
-def screenshot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
-    """``screenshot(page, "step")`` saves ``<nn>-<step>.png`` for this test, numbered in order."""
+def screenshot(
+    request: pytest.FixtureRequest, accessible: Callable[[Page], list[dict]]
+) -> Callable[[Page, str], Path]:
+    """``screenshot(page, "step")`` saves ``<nn>-<step>.png`` for this test, numbered in order,
+    and checks the page's accessibility with axe-core: every step worth a picture is checked."""
     folder = request.config.rootpath / "test-artifacts" / "screenshots" / _safe(request.node.name)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -123,6 +127,7 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
         taken += 1
         path = folder / f"{taken:02d}-{_safe(step)}.png"
         page.screenshot(path=path, full_page=True)
+        accessible(page)
         return path
 
     return take
@@ -170,6 +175,57 @@ def assert_it_fits_a_phone(page: Page) -> None:
     assert not too_small, f"Tap targets under {MIN_TAP_HEIGHT} px on {page.url}:\n" + "\n".join(
         too_small
     )
+
+
+# axe-core, from npm (package.json at the root), read from node_modules.
+AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+# The rules that must hold: WCAG 2.1 A and AA. Serious and critical findings fail a test.
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, installed with npm when it is missing (``npm ci``). Without npm the
+    accessibility checks skip, except in CI, where they fail."""
+    if not AXE.exists() and shutil.which("npm"):
+        subprocess.run(  # noqa: S603
+            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+            cwd=settings.BASE_DIR,
+            check=True,
+            capture_output=True,
+        )
+    if not AXE.exists():
+        message = f"axe-core is not installed at {AXE}; run npm ci."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return AXE.read_text()
+
+
+@pytest.fixture
+def accessible(axe_source: str) -> Callable[[Page], list[dict]]:
+    """``accessible(page)`` runs axe-core on the page as it is now and fails on any serious or
+    critical finding, naming each rule and the elements it found. The script is evaluated
+    through the browser's debugging protocol, which the page's Content-Security-Policy does not
+    govern, so the page under test stays exactly as served."""
+
+    def check(page: Page) -> list[dict]:
+        page.evaluate(f"() => {{ {axe_source}\n }}")  # defines window.axe
+        found = page.evaluate(
+            "(rules) => axe.run(document, {runOnly: {type: 'tag', values: rules}})"
+            ".then(result => result.violations.map(v => ({id: v.id, impact: v.impact,"
+            " help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))",
+            AXE_RULES,
+        )
+        failing = [item for item in found if item["impact"] in FAILING_IMPACTS]
+        assert not failing, f"Accessibility on {page.url}:\n" + "\n".join(
+            f"{item['impact']} {item['id']}: {item['help']} — {', '.join(item['nodes'])}"
+            for item in failing
+        )
+        return found
+
+    return check
 
 
 def sign_in_as(context: BrowserContext, user, base_url: str) -> None:

@@ -30,7 +30,13 @@ def _lived_in(harbor, cedar):
 
 
 def test_staff_export_the_report_as_xlsx_and_pdf_on_a_laptop(
-    transactional_db, live_server, staff, harbor, cedar, laptop: BrowserContext, screenshot
+    transactional_db,
+    live_server,
+    staff,
+    harbor,
+    cedar,
+    laptop: BrowserContext,
+    screenshot,
 ):
     month = _lived_in(harbor, cedar)
     sign_in_as(laptop, staff, live_server.url)
@@ -70,7 +76,13 @@ def _pdf(content: bytes, month) -> None:
 
 
 def test_a_manager_reads_their_report_on_a_phone(
-    transactional_db, live_server, manager_harbor, harbor, cedar, phone: BrowserContext, screenshot
+    transactional_db,
+    live_server,
+    manager_harbor,
+    harbor,
+    cedar,
+    phone: BrowserContext,
+    screenshot,
 ):
     month = _lived_in(harbor, cedar)
     sign_in_as(phone, manager_harbor, live_server.url)
