@@ -4,9 +4,11 @@ production); ``totp_code(user)`` gives a valid code."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
+import uuid
 
 import django.test
 import pytest
@@ -20,6 +22,7 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from allauth.mfa.utils import decrypt
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 
@@ -134,3 +137,37 @@ def everyone(resident_harbor, resident_cedar, manager_harbor, manager_cedar, sta
         "manager_cedar": manager_cedar,
         "staff": staff,
     }
+
+
+@contextlib.contextmanager
+def tasks_sent_to_a_queue():
+    """While it lasts, tasks are sent to a queue of this test's own on the real broker
+    (REDIS_URL) instead of running in place; yields the queue's name."""
+    from soberhouse.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.conf.update(task_always_eager=False, task_default_queue=queue)
+    try:
+        yield queue
+    finally:
+        app.conf.update(
+            task_always_eager=settings.CELERY_TASK_ALWAYS_EAGER, task_default_queue="celery"
+        )
+
+
+@contextlib.contextmanager
+def worker_for(queue: str):
+    """A real Celery worker in this process, taking ``queue``'s tasks while it lasts."""
+    from celery.contrib.testing.worker import start_worker
+
+    from soberhouse.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
+        yield
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    """A real Celery worker in this process, on a queue of its own, against the real broker."""
+    with tasks_sent_to_a_queue() as queue, worker_for(queue):
+        yield

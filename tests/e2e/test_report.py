@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from chores.models import Assignment, Chore
 from reports.forms import latest_month
+from tests.conftest import tasks_sent_to_a_queue, worker_for
 from tests.e2e.conftest import assert_it_fits_a_phone, sign_in_as
 from tests.factories import make_assignment, make_resident
 
@@ -53,8 +54,18 @@ def test_staff_export_the_report_as_xlsx_and_pdf_on_a_laptop(
     for file_type, check in (("Excel (XLSX)", _xlsx), ("PDF", _pdf)):
         page.goto(f"{live_server.url}/reports/")
         page.get_by_label(file_type).check()
-        page.get_by_role("button", name="Export").click()
-        expect(page.get_by_role("status")).to_contain_text("Your file is ready")
+        with tasks_sent_to_a_queue() as queue:
+            page.get_by_role("button", name="Export").click()
+            # No worker yet: the job waits, and the page says so with its progress bar.
+            bar = page.get_by_role("progressbar")
+            expect(bar).to_have_attribute("value", "0")
+            expect(page.get_by_text("Waiting for a worker… 0%")).to_be_visible()
+            screenshot(page, f"waiting-{file_type}")
+            with worker_for(queue):
+                # The page asks again every second until the worker has made the file.
+                expect(page.get_by_role("status")).to_contain_text(
+                    "Your file is ready", timeout=30_000
+                )
         screenshot(page, f"ready-{file_type}")
         with page.expect_download() as download:
             page.get_by_role("link", name="Download").click()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 
@@ -29,19 +26,6 @@ def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
-
-
-@pytest.fixture
-def real_worker(transactional_db):
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.update(task_always_eager=False, task_default_queue=queue)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
-            yield
-    finally:
-        app.conf.update(
-            task_always_eager=settings.CELERY_TASK_ALWAYS_EAGER, task_default_queue="celery"
-        )
 
 
 @pytest.mark.slow
