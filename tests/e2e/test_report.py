@@ -1,11 +1,13 @@
-"""The monthly report in a real Chromium: staff export it on a laptop, a manager reads it on a
-phone."""
+"""The monthly report in a real Chromium: staff's month (open the report, export XLSX and PDF
+with the progress bar, download both) on a phone and on a laptop; a manager reads their
+house's report on a phone."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 
+import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import BrowserContext, expect
 from pypdf import PdfReader
@@ -30,18 +32,20 @@ def _lived_in(harbor, cedar):
     return month
 
 
-def test_staff_export_the_report_as_xlsx_and_pdf_on_a_laptop(
-    transactional_db,
-    live_server,
-    staff,
-    harbor,
-    cedar,
-    laptop: BrowserContext,
-    screenshot,
+@pytest.mark.parametrize("device", ["phone", "laptop"])
+def test_staffs_month_open_the_report_export_xlsx_and_pdf_and_download_both(
+    request, transactional_db, live_server, staff, harbor, cedar, screenshot, device
 ):
     month = _lived_in(harbor, cedar)
-    sign_in_as(laptop, staff, live_server.url)
-    page = laptop.new_page()
+    context: BrowserContext = request.getfixturevalue(device)
+    sign_in_as(context, staff, live_server.url)
+    page = context.new_page()
+
+    def step(name: str) -> None:
+        screenshot(page, name)
+        if device == "phone":
+            assert_it_fits_a_phone(page)
+
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", name="Monthly report")).to_be_visible()
@@ -49,7 +53,7 @@ def test_staff_export_the_report_as_xlsx_and_pdf_on_a_laptop(
     expect(page.get_by_role("img", name="Chore completion")).to_be_visible()
     census = page.get_by_role("region", name="Census")
     expect(census.get_by_role("row", name="All houses")).to_be_visible()
-    screenshot(page, "report")
+    step("report")
 
     for file_type, check in (("Excel (XLSX)", _xlsx), ("PDF", _pdf)):
         page.goto(f"{live_server.url}/reports/")
@@ -60,13 +64,13 @@ def test_staff_export_the_report_as_xlsx_and_pdf_on_a_laptop(
             bar = page.get_by_role("progressbar")
             expect(bar).to_have_attribute("value", "0")
             expect(page.get_by_text("Waiting for a worker… 0%")).to_be_visible()
-            screenshot(page, f"waiting-{file_type}")
+            step(f"waiting-{file_type}")
             with worker_for(queue):
                 # The page asks again every second until the worker has made the file.
                 expect(page.get_by_role("status")).to_contain_text(
                     "Your file is ready", timeout=30_000
                 )
-        screenshot(page, f"ready-{file_type}")
+        step(f"ready-{file_type}")
         with page.expect_download() as download:
             page.get_by_role("link", name="Download").click()
         check(download.value.path().read_bytes(), month)
