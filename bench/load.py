@@ -486,35 +486,40 @@ def _phase(args, phase: str, users: int, plan: Path, host: str, work: Path, chil
         raise RuntimeError(f"the load of phase {phase} failed (exit code {child.returncode})")
     after, elapsed = _cpu_by_part(children[0]), time.perf_counter() - started
     result = json.loads(out.read_text())
-    result["cores"] = {part: (after[part] - before[part]) / elapsed for part in after}
+    used: Counter[str] = Counter()
+    for (part, pid), seconds in after.items():
+        used[part] += max(seconds - before.get((part, pid), 0.0), 0.0)
+    result["cores"] = {
+        part: used[part] / elapsed for part in ("gunicorn", "postgres", "generator", "machine")
+    }
     return result
 
 
-def _cpu_by_part(server: subprocess.Popen) -> Counter[str]:
-    """CPU seconds used so far by gunicorn, by the PostgreSQL processes serving the throwaway
-    database, by the load generator (this process's finished children) and by the whole machine.
-    A database process that ends meanwhile (gunicorn reconnects after CONN_MAX_AGE) takes its
-    share along, so PostgreSQL's figure is a floor."""
+def _cpu_by_part(server: subprocess.Popen) -> dict[tuple[str, int], float]:
+    """CPU seconds used so far, by part and process: gunicorn's, the PostgreSQL processes
+    serving the throwaway database, the load generator (this process's finished children) and
+    the whole machine. A database process that ends meanwhile (gunicorn reconnects after
+    CONN_MAX_AGE) takes its share along, so PostgreSQL's figure is a floor."""
     import psutil
 
     def seconds(times) -> float:
         return times.user + times.system
 
-    used: Counter[str] = Counter()
+    used: dict[tuple[str, int], float] = {}
     with contextlib.suppress(psutil.Error):
         master = psutil.Process(server.pid)
         for process in [master, *master.children(recursive=True)]:
             with contextlib.suppress(psutil.Error):
-                used["gunicorn"] += seconds(process.cpu_times())
+                used["gunicorn", process.pid] = seconds(process.cpu_times())
     for process in psutil.process_iter(["cmdline"]):
         with contextlib.suppress(psutil.Error):
             title = " ".join(process.info["cmdline"] or [])
             if title.startswith("postgres:") and f" {TEST_DATABASE} " in title:
-                used["postgres"] += seconds(process.cpu_times())
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    used["generator"] = children.ru_utime + children.ru_stime
+                used["postgres", process.pid] = seconds(process.cpu_times())
+    finished = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["generator", 0] = finished.ru_utime + finished.ru_stime
     machine = psutil.cpu_times()
-    used["machine"] = sum(
+    used["machine", 0] = sum(
         getattr(machine, name, 0.0)
         for name in ("user", "nice", "system", "irq", "softirq", "steal")
     )
