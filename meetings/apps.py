@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
+
+    def ready(self) -> None:
+        from meetings import export
+        from residents.export import section_register
+
+        section_register(name=self.name, readme=export.README, write=export.write)

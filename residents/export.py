@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from allauth.mfa.models import Authenticator
@@ -64,9 +64,23 @@ rules_signed/
 """
 
 
+# Chores, meetings and the peer log keep records about a resident too. Residents imports none of
+# those apps (DESIGN.md §3), so each adds its own files from its AppConfig.ready(): a name, the
+# lines it adds to README.txt, and a function writing its files for one resident.
+_SECTIONS: dict[str, tuple[str, Callable[[zipfile.ZipFile, Resident], None]]] = {}
+
+
+def section_register(
+    *, name: str, readme: str, write: Callable[[zipfile.ZipFile, Resident], None]
+) -> None:
+    """Add files to every resident's archive. Registering a name again replaces it."""
+    _SECTIONS[name] = (readme, write)
+
+
 def personal_data_zip(user: User) -> bytes:
     """A zip of everything held about ``user``: their account and audit trail always, and their
-    resident record, stays and signed house rules when they have been a resident."""
+    resident record, stays, signed house rules and the registered sections (chores, meetings,
+    peer log) when they have been a resident."""
     resident = Resident.objects.filter(user=user).prefetch_related("emergency_contacts").first()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -76,14 +90,16 @@ def personal_data_zip(user: User) -> bytes:
             nobody=NOBODY,
         )
         if resident is not None:
-            readme += README_RESIDENT
+            readme += README_RESIDENT + "".join(text for text, _ in _SECTIONS.values())
         archive.writestr("README.txt", readme)
         _write_json(archive, "account.json", _account(user))
         if resident is not None:
             _write_json(archive, "resident.json", _resident(resident, user))
-            _write_csv(archive, "stays.csv", *_stays(resident))
+            write_csv(archive, "stays.csv", *_stays(resident))
             _write_rules(archive, resident)
-        _write_csv(archive, "audit_trail.csv", *_audit_trail(user, resident))
+            for _, write in _SECTIONS.values():
+                write(archive, resident)
+        write_csv(archive, "audit_trail.csv", *_audit_trail(user, resident))
     return buffer.getvalue()
 
 
@@ -91,9 +107,10 @@ def _write_json(archive: zipfile.ZipFile, name: str, data: dict[str, Any]) -> No
     archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def _write_csv(
+def write_csv(
     archive: zipfile.ZipFile, name: str, header: list[str], rows: Iterable[Iterable[Any]]
 ) -> None:
+    """A UTF-8 CSV with a header row; dates and times as ISO 8601, None as an empty cell."""
     with (
         archive.open(name, "w") as raw,
         io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
@@ -226,7 +243,7 @@ def _write_rules(archive: zipfile.ZipFile, resident: Resident) -> None:
         for signature in signatures
     )
     header = ["house", "version", "signed_at", "typed_name", "ip", "text_file"]
-    _write_csv(archive, "rules_signatures.csv", header, rows)
+    write_csv(archive, "rules_signatures.csv", header, rows)
     for signature in signatures:
         rules = signature.rules
         archive.writestr(

@@ -22,6 +22,13 @@ RESIDENT_FILES = {
     "rules_signatures.csv",
     "rules_signed/harbor-v2.txt",
     "audit_trail.csv",
+    # Added by chores, meetings and peerlog from their AppConfig.ready().
+    "chores.csv",
+    "outside_meetings.csv",
+    "house_meetings.csv",
+    "votes.csv",
+    "peer_log.csv",
+    "peer_log_replies.csv",
 }
 
 
@@ -118,8 +125,8 @@ def test_a_resident_downloads_every_file(client, history):
     archive = _download(client, history.user)
     assert set(archive.namelist()) == RESIDENT_FILES
     readme = archive.read("README.txt").decode()
-    for name in ("account.json", "resident.json", "stays.csv", "rules_signatures.csv"):
-        assert name in readme
+    for name in RESIDENT_FILES - {"README.txt", "rules_signed/harbor-v2.txt"}:
+        assert f"\n{name}\n" in readme
 
 
 def test_the_account_and_record_are_right(client, history):
@@ -244,3 +251,25 @@ def test_it_requires_login(client, db):
     response = client.get("/me/data/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_records_other_apps_keep_are_in_it_and_nobody_elses(
+    client, harbor, cedar, resident_harbor, resident_cedar
+):
+    from chores.models import Chore
+    from meetings.models import OutsideMeeting
+    from tests.factories import make_assignment
+
+    for resident, house, chore, meeting in [
+        (resident_harbor, harbor, "Kitchen", "Big Book"),
+        (resident_cedar, cedar, "Porch", "Cedar Step Study"),
+    ]:
+        make_assignment(Chore.objects.create(house=house, name=chore), house.today(), resident)
+        OutsideMeeting.objects.create(
+            resident=resident, house=house, day=house.today(), name=meeting, fellowship="aa"
+        )
+    archive = _download(client, resident_harbor.user)
+    assert [row["chore"] for row in _csv(archive, "chores.csv")] == ["Kitchen"]
+    assert [row["name"] for row in _csv(archive, "outside_meetings.csv")] == ["Big Book"]
+    everything = b"".join(archive.read(name) for name in archive.namelist()).decode()
+    assert "Porch" not in everything and "Cedar Step Study" not in everything
