@@ -65,6 +65,8 @@ def chore_mark_done(*, assignment: Assignment, by: Resident, note: str = "", at=
     morning digest when nothing of the day is left open, and the checkers are told."""
     if assignment.resident_id != by.pk:
         raise ValidationError("Only the person this chore is for can tick it done.")
+    if "\x00" in note:
+        raise ValidationError("The note holds a character that cannot be kept (NUL).")
     now = at or timezone.now()
     settings = chore_settings(assignment.house)
     grace = dt.timedelta(minutes=settings.grace_minutes)

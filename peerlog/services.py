@@ -282,6 +282,8 @@ def reply_add(*, entry: Entry, by: Resident, text: str, request=None) -> Reply:
         raise ValidationError({"text": "Write a reply first."})
     if len(text) > 2000:
         raise ValidationError({"text": "Keep a reply under 2,000 characters."})
+    if "\x00" in text:
+        raise ValidationError({"text": "The reply holds a character that cannot be kept (NUL)."})
     reply = Reply.objects.create(entry=entry, author=by, text=text)
     Entry.objects.filter(pk=entry.pk, acknowledged_at__isnull=True).exclude(author=by).update(
         acknowledged_at=timezone.now()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from residents import access, milestones, services
@@ -157,7 +158,12 @@ def _utc_today():
 
 
 def _open_stay_or_404(resident):
-    return get_object_or_404(resident.stays.open().select_related("house"))
+    """The stay under way (or the next to begin): with a transfer ahead two stays are open, the
+    one in the old house until the move and the one in the new house after it."""
+    stay = resident.stays.open().select_related("house").order_by("move_in", "pk").first()
+    if stay is None:
+        raise Http404
+    return stay
 
 
 @login_required

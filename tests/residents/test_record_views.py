@@ -318,6 +318,24 @@ def test_staff_transfer_a_resident_between_houses(client, harbor, cedar, staff, 
     assert (new.house, new.move_in, new.bed, new.move_out) == (cedar, on, "Room 1", None)
 
 
+def test_a_resident_with_a_transfer_ahead_can_still_be_managed(
+    client, harbor, cedar, staff, resident_harbor
+):
+    """Until the move, two stays are open: the one under way and the one ahead. The pages act
+    on the one under way."""
+    client.force_login(staff)
+    url = f"/residents/{resident_harbor.pk}/transfer/"
+    on = harbor.today() + dt.timedelta(days=3)
+    client.post(url, {"to_house": cedar.pk, "on": on.isoformat(), "bed": ""})
+    assert resident_harbor.stays.open().count() == 2
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["stay"].house == harbor
+    assert client.get(f"/residents/{resident_harbor.pk}/discharge/").status_code == 200
+    again = client.post(url, {"to_house": cedar.pk, "on": on.isoformat(), "bed": ""})
+    assert again.status_code == 200  # explained on the form, not a server error
+    assert resident_harbor.stays.count() == 2
+
+
 def test_a_transfer_into_a_taken_bed_is_explained_on_the_bed_field(
     client, harbor, cedar, staff, resident_harbor, resident_cedar
 ):
