@@ -39,6 +39,9 @@ CHECK_WAITING = "chores.check_waiting"
 SWAP_ASKED = "chores.swap_asked"
 
 URL = "/chores/"
+# Where a chore waits for its check. Managers are often not residents, and /chores/ is a
+# resident's own page (404 for anyone else).
+CHECKS_URL = "/chores/checks/"
 # The statuses of a chore still to do (services.OPEN; not imported, services imports this module).
 _OPEN = [Assignment.Status.TO_DO, Assignment.Status.REDO]
 
@@ -203,7 +206,7 @@ def check_waiting_notify(
             due_at=assignment.done_at,
             subject="A chore is waiting for your check",
             text=f"{name} was done on {_day(assignment.day)} and is waiting for your check.",
-            url=URL,
+            url=CHECKS_URL,
             house_id=assignment.house_id,
             time_zone=time_zone,
         )
