@@ -547,6 +547,17 @@ def test_the_panel_counts_today_and_this_week(wednesday, harbor):
     assert (panel.waiting_for_a_check, panel.overdue, panel.missed_this_week) == (1, 1, 1)
 
 
+def test_the_panel_links_what_waits_for_a_check_to_the_checks(
+    client, wednesday, harbor, manager_harbor
+):
+    ana, bo, checked, plain = _panel_fixture(harbor)
+    client.force_login(manager_harbor)
+    assert 'href="/chores/checks/"' not in client.get("/houses/harbor/").content.decode()
+    _assignment(checked, TODAY - dt.timedelta(1), bo, status=Assignment.Status.DONE)
+    page = client.get("/houses/harbor/").content.decode()
+    assert '<a href="/chores/checks/">1<span class="visually-hidden"> waiting' in page
+
+
 @pytest.mark.parametrize(
     ("utc", "today", "missed", "overdue"),
     [
