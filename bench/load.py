@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -47,7 +46,6 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE = "test_soberhouse_load"  # not the test suite's, which may be in use meanwhile
@@ -142,9 +140,10 @@ def _inner(args) -> int:
 
     django.setup()
 
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import setup_test_environment
+
+    from bench.throwaway import database_url, seed_large_operator
 
     setup_test_environment()
     connection.settings_dict["TEST"]["NAME"] = TEST_DATABASE
@@ -153,17 +152,9 @@ def _inner(args) -> int:
     children: list[subprocess.Popen] = []
     stack = contextlib.ExitStack()
     try:
-        started = time.perf_counter()
-        call_command(
-            "seed_bench",
-            houses=args.houses,
-            months=args.months,
-            allow_without_debug=True,
-            stdout=io.StringIO(),
-        )
+        seconds = seed_large_operator(houses=args.houses, months=args.months)
         print(
-            f"seed_bench --houses {args.houses} --months {args.months}: built in "
-            f"{time.perf_counter() - started:.0f} s",
+            f"seed_bench --houses {args.houses} --months {args.months}: built in {seconds:.0f} s",
             flush=True,
         )
         # Phase B's residents are as many as phase A's people.
@@ -181,7 +172,7 @@ def _inner(args) -> int:
 
         port = _free_port()
         host = f"http://127.0.0.1:{port}"
-        env = _server_env(host, _database_url(connection.settings_dict), work / "static")
+        env = _server_env(host, database_url(connection.settings_dict), work / "static")
         connection.close()  # gunicorn's workers hold their own
         subprocess.run(  # noqa: S603 - manage.py with the same Python
             [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
@@ -345,22 +336,6 @@ def _label(url: str) -> str:
     url = url.split("?")[0]
     url = re.sub(r"/houses/[^/]+/", "/houses/<slug>/", url)
     return re.sub(r"/\d+/", "/<id>/", url)
-
-
-def _database_url(db: dict) -> str:
-    """The throwaway database's URL, for gunicorn."""
-    auth = quote(db["USER"], safe="") + (
-        f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    )
-    host, port = db["HOST"] or "", f":{db['PORT']}" if db["PORT"] else ""
-    query = {
-        key: value for key, value in db["OPTIONS"].items() if key in {"sslmode", "sslrootcert"}
-    }
-    if host.startswith("/"):  # a Unix socket's folder
-        query["host"] = host
-        host = ""
-    tail = "&".join(f"{key}={quote(str(value), safe='/')}" for key, value in query.items())
-    return f"postgresql://{auth}@{host}{port}/{quote(db['NAME'])}" + (f"?{tail}" if tail else "")
 
 
 def _free_port() -> int:

@@ -12,7 +12,6 @@ as a worker making the file would have.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import resource
 import subprocess
@@ -27,9 +26,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.throwaway import database_url, seed_large_operator  # noqa: E402
 
 
 def _staff_client():
@@ -69,28 +69,14 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        started = time.perf_counter()
-        call_command(
-            "seed_bench",
-            houses=args.houses,
-            months=args.months,
-            allow_without_debug=True,
-            stdout=io.StringIO(),
-        )
+        seconds = seed_large_operator(houses=args.houses, months=args.months)
         print(f"seed_bench --houses {args.houses} --months {args.months}:")
-        print(f"  built in {time.perf_counter() - started:.1f} s")
+        print(f"  built in {seconds:.1f} s")
         _counts()
         _measure(args.repeat)
     finally:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-def _database_url() -> str:
-    """The throwaway database's URL, for the child processes."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def _export(kind: str, repeat: int) -> None:
@@ -147,7 +133,7 @@ def _measure(repeat: int) -> None:
     started = time.perf_counter()
     figures.build(houses, month)
     print(f"  figures alone: {(time.perf_counter() - started) * 1000:.0f} ms")
-    url = _database_url()
+    url = database_url(connection.settings_dict)
     for name in ("csv", "xlsx", "pdf"):
         child = subprocess.run(  # noqa: S603 - this script, with the same Python
             [sys.executable, __file__, "--export", name, "--repeat", str(repeat)],
