@@ -13,10 +13,10 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from peerlog.models import MentoringSettings, MentorRequest, Pairing
+from peerlog.models import Entry, MentoringSettings, MentorRequest, Pairing
 from residents.models import BY_SHOWN_NAME, House, Resident
 from residents.selectors import stays_on
 
@@ -52,18 +52,33 @@ class PairStatus:
         return self.pairing.mentor
 
 
-def pair_status(pairing: Pairing, *, overdue_days: int, now: dt.datetime) -> PairStatus:
-    """How a pairing annotated by ``with_contact`` stands today in its house's zone."""
+def days_since_contact(pairing: Pairing, *, now: dt.datetime) -> int:
+    """The house's days from a pairing's last contact (its ``last_contact`` annotation), or from
+    its start when there was none, to today."""
     zone = zoneinfo.ZoneInfo(pairing.house.time_zone)
-    today = now.astimezone(zone).date()
     last = pairing.last_contact
     since = last.astimezone(zone).date() if last else pairing.starts_on
-    days = (today - since).days
+    return (now.astimezone(zone).date() - since).days
+
+
+def overdue_days_of(house: House) -> int:
+    """The house's days without contact that make a mentee overdue (its settings, if made, with
+    ``mentoring_settings`` selected)."""
+    settings = getattr(house, "mentoring_settings", None)
+    return settings.overdue_days if settings else _DEFAULT_OVERDUE_DAYS
+
+
+_DEFAULT_OVERDUE_DAYS = MentoringSettings._meta.get_field("overdue_days").default
+
+
+def pair_status(pairing: Pairing, *, overdue_days: int, now: dt.datetime) -> PairStatus:
+    """How a pairing annotated by ``with_contact`` stands today in its house's zone."""
+    days = days_since_contact(pairing, now=now)
     return PairStatus(
         pairing=pairing,
         days_since=days,
         overdue=pairing.is_active and days >= overdue_days,
-        last_contact=last,
+        last_contact=pairing.last_contact,
         recent_entries=pairing.recent_entries,
         recent_minutes=pairing.recent_minutes or 0,
     )
@@ -74,13 +89,10 @@ def _statuses(pairings: QuerySet[Pairing], now: dt.datetime) -> list[PairStatus]
         pairings.select_related("house__mentoring_settings", "mentor__user", "mentee__user"),
         now=now,
     )
-    default = MentoringSettings._meta.get_field("overdue_days").default
-    statuses = []
-    for pairing in rows:
-        settings = getattr(pairing.house, "mentoring_settings", None)
-        overdue_days = settings.overdue_days if settings else default
-        statuses.append(pair_status(pairing, overdue_days=overdue_days, now=now))
-    return statuses
+    return [
+        pair_status(pairing, overdue_days=overdue_days_of(pairing.house), now=now)
+        for pairing in rows
+    ]
 
 
 def my_mentees(resident: Resident, *, now: dt.datetime | None = None) -> list[PairStatus]:
@@ -90,13 +102,34 @@ def my_mentees(resident: Resident, *, now: dt.datetime | None = None) -> list[Pa
     return sorted(statuses, key=lambda row: (-row.days_since, row.mentee.name.casefold()))
 
 
-def my_mentor(resident: Resident) -> Pairing | None:
-    """The mentee's active pairing with their mentor, if any (one query)."""
-    return (
-        Pairing.objects.filter(mentee=resident, ends_on__isnull=True)
-        .select_related("mentor__user", "house")
-        .first()
+@dataclass(frozen=True)
+class MyMentoring:
+    """What the mentoring panel on Today shows a resident."""
+
+    mentor_pairing: Pairing | None  # the active pairing with their own mentor
+    overdue: list[Resident]  # their mentees overdue for contact, the longest without first
+
+
+def my_mentoring(resident: Resident, *, now: dt.datetime | None = None) -> MyMentoring:
+    """The resident's active pairings on both sides in one query, each with its last contact
+    only (the lists of the mentoring page add the last 30 days)."""
+    now = now or timezone.now()
+    last_contact = Entry.objects.filter(pairing=OuterRef("pk")).order_by("-at").values("at")[:1]
+    pairings = (
+        Pairing.objects.filter(Q(mentor=resident) | Q(mentee=resident), ends_on__isnull=True)
+        .select_related("house__mentoring_settings", "mentor", "mentee")
+        .annotate(last_contact=Subquery(last_contact))
     )
+    mentor_pairing, overdue = None, []
+    for pairing in pairings:
+        if pairing.mentee_id == resident.pk:
+            mentor_pairing = pairing
+            continue
+        days = days_since_contact(pairing, now=now)
+        if days >= overdue_days_of(pairing.house):
+            overdue.append((days, pairing.mentee))
+    overdue.sort(key=lambda row: (-row[0], row[1].name.casefold()))
+    return MyMentoring(mentor_pairing, [mentee for _, mentee in overdue])
 
 
 def overdue(house: House, *, now: dt.datetime | None = None) -> list[PairStatus]:

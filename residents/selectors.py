@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -53,6 +53,14 @@ class RosterRow:
 
 def current_rules(house: House) -> HouseRules | None:
     return house.rules_versions.order_by("-version").first()
+
+
+def rules_to_sign(stay: Stay) -> HouseRules | None:
+    """The house's current rules when the resident has not signed them in this stay (one
+    query)."""
+    signed = RulesSignature.objects.filter(rules=OuterRef("pk"), stay=stay)
+    rules = stay.house.rules_versions.annotate(signed=Exists(signed)).order_by("-version").first()
+    return None if rules is None or rules.signed else rules
 
 
 _UNKNOWN = object()

@@ -25,6 +25,7 @@ from residents.selectors import (
     houses_with_occupancy,
     milestones_soon,
     roster,
+    rules_to_sign,
 )
 from soberhouse import audit
 from soberhouse.forms import posted
@@ -52,7 +53,6 @@ def today(request):
     stay = access.roles(request).stay
     house_today = stay.house.today()
     sober_since = stay.resident.sobriety_date
-    rules = current_rules(stay.house)
     return render(
         request,
         "residents/today.html",
@@ -66,9 +66,7 @@ def today(request):
             "next_milestone": (
                 milestones.next_milestone(sober_since, house_today) if sober_since else None
             ),
-            "rules_to_sign": (
-                rules if rules and not rules.signatures.filter(stay=stay).exists() else None
-            ),
+            "rules_to_sign": rules_to_sign(stay),
         },
     )
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from django import template
 
-from peerlog.selectors import my_mentees, my_mentor
+from peerlog.selectors import my_mentoring
 
 register = template.Library()
 
 
 @register.inclusion_tag("peerlog/_today_panel.html")
 def today_mentoring(stay):
-    """The resident's mentor with a phone link, and for a mentor how many mentees are overdue
-    for contact (two queries: the mentee's pairing, the mentor's pairings)."""
-    overdue = [row for row in my_mentees(stay.resident) if row.overdue]
-    return {"pairing": my_mentor(stay.resident), "overdue": overdue}
+    """The resident's mentor with a phone link, and for a mentor the mentees overdue for contact
+    (one query)."""
+    mine = my_mentoring(stay.resident)
+    return {"pairing": mine.mentor_pairing, "overdue": mine.overdue}

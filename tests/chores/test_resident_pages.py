@@ -12,6 +12,7 @@ from django.utils import timezone
 from chores import services
 from chores.models import Assignment, Chore, Swap
 from chores.schedule import due_at
+from residents.rules import rules_publish
 from tests.factories import make_resident
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -159,17 +160,19 @@ def test_my_chores_runs_the_same_queries_whatever_the_house_size(
 
 @pytest.mark.parametrize("residents", [5, 50])
 def test_today_runs_the_same_queries_whatever_the_house_size(
-    client, django_assert_num_queries, harbor, residents
+    client, django_assert_num_queries, harbor, manager_harbor, residents
 ):
     me = _crowded_house(harbor, residents)[0]
+    rules_publish(house=harbor, text="Be kind.", by=manager_harbor)
     client.force_login(me.user)
-    # session, user, managed houses, current stay, the current house rules, my open chores,
-    # my outside meetings this week (with the house's number), the next house meeting, motions
-    # waiting for my vote, my mentor's pairing, the pairings I mentor (with their last contact),
-    # the unread count (navigation)
-    with django_assert_num_queries(12):
+    # session, user, managed houses, current stay, the current house rules (with whether I
+    # signed them), my open chores, my outside meetings this week (with the house's number), the
+    # next house meeting, motions waiting for my vote, my pairings on either side (with their
+    # last contact), the unread count (navigation)
+    with django_assert_num_queries(11):
         response = client.get("/today/")
     page = response.content.decode()
+    assert "House rules to sign" in page
     assert "Your chores today" in page
     assert "Chore 0" in page and "Chore 1" not in page
 

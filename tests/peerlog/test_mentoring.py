@@ -252,6 +252,61 @@ def test_overdue_turns_at_the_houses_midnight(harbor, now, days, overdue):
     assert [row.pairing for row in selectors.overdue(harbor, now=now)] == (
         [pairing] if overdue else []
     )
+    # Today's panel follows the same rule, from both sides of the pair.
+    assert selectors.my_mentoring(pairing.mentor, now=now) == selectors.MyMentoring(
+        mentor_pairing=None, overdue=[pairing.mentee] if overdue else []
+    )
+    assert selectors.my_mentoring(pairing.mentee, now=now) == selectors.MyMentoring(
+        mentor_pairing=pairing, overdue=[]
+    )
+
+
+def test_todays_panel_lists_overdue_mentees_the_longest_without_contact_first(
+    harbor, django_assert_num_queries
+):
+    MentoringSettings.objects.create(house=harbor, max_mentees=5, overdue_days=8)
+    mentor = _senior(harbor)
+    names = ("Ann Recent", "Bo Longest", "Cy Later", "Di Later", "Ed Seven")
+    mentees = {name: _newer(harbor, name) for name in names}
+    with time_machine.travel(dt.datetime(2026, 11, 25, 20, tzinfo=dt.UTC), tick=False):
+        pairings = {
+            name: services.pairing_create(house=harbor, mentor=mentor, mentee=mentee, by=None)
+            for name, mentee in mentees.items()
+        }
+    last_contact = {
+        "Ann Recent": 9,
+        "Bo Longest": None,
+        "Cy Later": 8,
+        "Di Later": 8,
+        "Ed Seven": 7,
+    }
+    for name, days in last_contact.items():
+        if days is not None:
+            services.entry_add(
+                pairing=pairings[name],
+                author=mentor,
+                at=NOON - dt.timedelta(days=days),
+                minutes=15,
+                now=NOON,
+            )
+    services.entry_add(  # an older contact does not count over the newest
+        pairing=pairings["Ann Recent"],
+        author=mentor,
+        at=NOON - dt.timedelta(days=12),
+        minutes=15,
+        now=NOON,
+    )
+    services.entry_add(pairing=pairings["Ann Recent"], author=mentor, at=NOON, minutes=15, now=NOON)
+    # The mentor has a mentor of their own too: one query finds both sides.
+    own = services.pairing_create(
+        house=harbor, mentor=_senior(harbor, "Old Timer"), mentee=mentor, by=None
+    )
+    with django_assert_num_queries(1):
+        mine = selectors.my_mentoring(mentor, now=NOON)
+    # The house's 8 days: Bo has had no contact since the start 15 days ago; Cy and Di none for
+    # 8 days, by name; not Ed (7 days) nor Ann (today).
+    assert mine.mentor_pairing == own
+    assert [mentee.name for mentee in mine.overdue] == ["Bo Longest", "Cy Later", "Di Later"]
 
 
 def test_with_no_contact_yet_the_days_count_from_the_start(harbor):
