@@ -279,7 +279,9 @@ def resident_sobriety_date(request, pk):
 
 @access.manager_required
 def resident_search(request):
-    form = SearchForm(request.GET or None)
+    # The words typed are a person's name or email: they are posted, so that they stay out of
+    # the address, and so out of the browser's history and the access logs.
+    form = SearchForm(posted(request))
     results = []
     if form.is_valid() and form.cleaned_data["q"]:
         latest = (

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from soberhouse.forms import posted
 from soberhouse.models import AuditEvent
 
 
@@ -48,17 +49,17 @@ def healthz(request):
     )
 
 
+AUDIT_FILTERS = ("actor", "action", "object_type", "object_id", "since", "until")
+
+
 def audit_list(request):
-    """Staff read and filter the audit trail (wired behind staff_required in urls.py)."""
+    """Staff read and filter the audit trail (wired behind staff_required in urls.py). The
+    filters and the page are posted: "who" is a person's email, and an address ends up in the
+    browser's history and the access logs."""
+    data = posted(request) or {}
     events = AuditEvent.objects.select_related("actor")
-    filters = {
-        "actor": request.GET.get("actor", "").strip(),
-        "action": request.GET.get("action", "").strip(),
-        "object_type": request.GET.get("object_type", "").strip(),
-        "object_id": request.GET.get("object_id", "").strip(),
-        "since": request.GET.get("since", "").strip(),
-        "until": request.GET.get("until", "").strip(),
-    }
+    # No stored value holds a NUL byte, and PostgreSQL refuses one in a query.
+    filters = {name: data.get(name, "").replace("\x00", "").strip() for name in AUDIT_FILTERS}
     errors = {}
     if filters["actor"]:
         events = events.filter(actor_email__icontains=filters["actor"])
@@ -74,9 +75,7 @@ def audit_list(request):
                 events = events.filter(**{lookup: dt.date.fromisoformat(filters[name])})
             except ValueError:
                 errors[name] = "Use a date like 2026-11-27."
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(events, 50).get_page(data.get("page"))
     return render(
         request,
         "soberhouse/audit_list.html",
@@ -84,7 +83,6 @@ def audit_list(request):
             "page": page,
             "filters": filters,
             "errors": errors,
-            "query": query.urlencode(),
             "actions": AuditEvent.objects.order_by().values_list("action", flat=True).distinct(),
         },
     )

@@ -101,6 +101,7 @@ MATRIX = [
     ("get", "/residents/{resident_cedar}/", [LOGIN, 404, 200, 404, 200, 200]),
     ("get", "/residents/999999/", [LOGIN, 404, 404, 404, 404, 404]),
     ("get", "/residents/?q=a", [LOGIN, 404, 404, 200, 200, 200]),
+    ("post", "/residents/", [LOGIN, 404, 404, 200, 200, 200]),  # a search: the words are posted
     ("get", "/houses/harbor/admit/", [LOGIN, 404, 404, 200, 404, 200]),
     ("post", "/houses/harbor/admit/", [LOGIN, 404, 404, 200, 404, 200]),
     ("get", "/houses/cedar/admit/", [LOGIN, 404, 404, 404, 200, 200]),
@@ -126,6 +127,7 @@ MATRIX = [
     ("get", "/me/", [LOGIN, 200, 200, 200, 200, 200]),
     ("get", "/me/data/", [LOGIN, 200, 200, 200, 200, 200]),
     ("get", "/audit/", [LOGIN, 404, 404, 404, 404, 200]),
+    ("post", "/audit/", [LOGIN, 404, 404, 404, 404, 200]),  # the filters are posted
     ("get", "/invite/{token}/", [200, 200, 200, 200, 200, 200]),
     ("get", "/healthz", [200, 200, 200, 200, 200, 200]),
     ("get", "/accounts/login/", [200, 302, 302, 302, 302, 302]),

@@ -90,7 +90,7 @@ def test_a_search_is_audited_with_who_was_found(client, manager_harbor, resident
     from soberhouse.models import AuditEvent
 
     client.force_login(manager_harbor)
-    client.get("/residents/", {"q": "Alex"})
+    client.post("/residents/", {"q": "Alex"})
     event = AuditEvent.objects.get(action="resident.search")
     assert (event.actor, event.changes) == (manager_harbor, {"found": [resident_harbor.pk]})
 
@@ -125,7 +125,7 @@ def test_a_past_residents_house_now_is_not_shown_in_a_former_managers_search(
         stay=resident_harbor.stays.get(), to_house=cedar, on=harbor.today(), by=staff
     )
     client.force_login(manager_harbor)
-    page = client.get("/residents/", {"q": "Alex"}).content.decode()
+    page = client.post("/residents/", {"q": "Alex"}).content.decode()
     assert "Harbor House" in page
     assert "Cedar House" not in page
 

@@ -512,7 +512,7 @@ def harbor_people(harbor):
 
 
 def _found(client, query) -> list[str]:
-    response = client.get("/residents/", {"q": query})
+    response = client.post("/residents/", {"q": query})
     assert response.status_code == 200
     return [resident.legal_name for resident in response.context["results"]]
 
@@ -535,7 +535,7 @@ def test_search_keeps_to_the_managers_houses(client, manager_cedar, harbor_peopl
 
 def test_search_is_for_managers(client, resident_harbor, harbor_people):
     client.force_login(resident_harbor.user)
-    assert client.get("/residents/", {"q": "rivera"}).status_code == 404
+    assert client.post("/residents/", {"q": "rivera"}).status_code == 404
 
 
 class TestRoomAndDates:

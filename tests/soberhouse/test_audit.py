@@ -65,15 +65,26 @@ class TestAuditPage:
         audit.record(action="resident.view", actor=manager_harbor)
         audit.record(action="invitation.create", actor=staff)
         client.force_login(staff)
-        response = client.get("/audit/", {"action": "resident.view"})
+        response = client.post("/audit/", {"action": "resident.view"})
         events = list(response.context["page"])
         assert [e.action for e in events] == ["resident.view"]
-        response = client.get("/audit/", {"actor": "staff@"})
+        response = client.post("/audit/", {"actor": "staff@"})
         assert {e.actor_email for e in response.context["page"]} == {"staff@example.test"}
+
+    def test_the_next_page_keeps_the_filters(self, client, staff, manager_harbor):
+        for _ in range(51):
+            audit.record(action="resident.view", actor=manager_harbor)
+        audit.record(action="invitation.create", actor=staff)
+        client.force_login(staff)
+        first = client.post("/audit/", {"actor": "manager.a@"})
+        assert first.context["page"].paginator.count == 51
+        assert 'name="actor" value="manager.a@"' in first.content.decode()
+        second = client.post("/audit/", {"actor": "manager.a@", "page": "2"})
+        assert [e.actor_email for e in second.context["page"]] == ["manager.a@example.test"]
 
     def test_a_bad_date_is_explained_not_an_error(self, client, staff):
         client.force_login(staff)
-        response = client.get("/audit/", {"since": "yesterday"})
+        response = client.post("/audit/", {"since": "yesterday"})
         assert response.status_code == 200
         assert "Use a date like" in response.content.decode()
 
