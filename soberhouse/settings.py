@@ -144,8 +144,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email is the login; sign-in by a code for residents on phones; no open sign-up
-# (people join through an invitation, see residents/invitations.py). Rate limits stay at the
-# defaults, which are on.
+# (people join through an invitation, see residents/invitations.py). Rate limits stay at
+# allauth's defaults, which are on and cover every way in: 5 wrong passwords for one address in 5
+# minutes (and 10 failures a minute from one IP), the same for wrong second-factor codes of one
+# person, 3 sign-in codes a minute for one address, and a code is void after 3 wrong tries
+# (ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS). tests/soberhouse/test_security_sweep.py holds them.
 ACCOUNT_ADAPTER = "residents.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
