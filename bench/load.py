@@ -148,7 +148,8 @@ def _inner(args) -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from bench.throwaway import database_url, seed_large_operator
+    from bench.throwaway import seed_large_operator
+    from soberhouse.env import database_url
 
     setup_test_environment()
     connection.settings_dict["TEST"]["NAME"] = TEST_DATABASE

@@ -29,7 +29,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench.throwaway import database_url, seed_large_operator  # noqa: E402
+from bench.throwaway import seed_large_operator  # noqa: E402
+from soberhouse.env import database_url  # noqa: E402
 
 
 def _staff_client():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -103,6 +103,24 @@ def parse_database_url(name: str, url: str) -> dict:
         "PORT": str(port or ""),
         "OPTIONS": options,
     }
+
+
+def database_url(db: dict) -> str:
+    """The URL of a ``DATABASES`` entry, the inverse of ``parse_database_url``: for a child
+    process (gunicorn, ``manage.py``) that must reach the same database. A Unix socket's folder
+    goes in ``?host=``."""
+    auth = quote(db["USER"], safe="") + (
+        f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    )
+    host, port = db["HOST"] or "", f":{db['PORT']}" if db["PORT"] else ""
+    query = {
+        key: value for key, value in db["OPTIONS"].items() if key in {"sslmode", "sslrootcert"}
+    }
+    if host.startswith("/"):  # a Unix socket's folder
+        query["host"] = host
+        host = ""
+    tail = "&".join(f"{key}={quote(str(value), safe='/')}" for key, value in query.items())
+    return f"postgresql://{auth}@{host}{port}/{quote(db['NAME'])}" + (f"?{tail}" if tail else "")
 
 
 def check_redis_url(name: str, url: str) -> str:

@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from soberhouse.env import env_bool, env_int, parse_database_url, parse_email_url
+from soberhouse.env import database_url, env_bool, env_int, parse_database_url, parse_email_url
 
 PRODUCTION = {
     "DEBUG": "false",
@@ -112,6 +112,21 @@ def test_database_url_with_host_port_and_password():
     config = parse_database_url("DATABASE_URL", "postgres://app:p%40ss@db:6543/sh?sslmode=require")
     assert (config["HOST"], config["PORT"], config["PASSWORD"]) == ("db", "6543", "p@ss")
     assert config["OPTIONS"] == {"sslmode": "require"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres@/soberhouse?host=/tmp/ci/var/pgdata",  # the embedded server's socket
+        "postgresql://app:p%40ss%3Aw%2Fd@db:6543/sh?sslmode=require",
+        "postgresql://postgres@127.0.0.1:5432/test_soberhouse",
+    ],
+)
+def test_a_databases_entry_turns_back_into_its_url(url):
+    """A child process given ``database_url`` of the settings reaches the same database."""
+    config = parse_database_url("DATABASE_URL", url)
+    assert database_url(config) == url
+    assert parse_database_url("DATABASE_URL", database_url(config)) == config
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ from django.utils.crypto import get_random_string
 from peerlog import services as peerlog_services
 from residents.models import EmergencyContact, Resident
 from soberhouse import outbox
+from soberhouse.env import database_url
 from soberhouse.models import User
 from soberhouse.tasks import dispatch_notifications
 from tests.conftest import Client, emailed_sign_in_code, totp_code, turn_on_totp
@@ -401,11 +402,9 @@ def _cookie(header: str) -> tuple[str, dict[str, str]]:
 @pytest.mark.slow
 def test_production_cookies_are_secure_httponly_and_same_site():
     """Signs someone in through the real form, in a process with production settings."""
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    if db["PASSWORD"]:
-        database_url = database_url.replace("@", f":{db['PASSWORD']}@", 1)
-    env = production_env(DATABASE_URL=database_url, REDIS_URL=settings.REDIS_URL)
+    env = production_env(
+        DATABASE_URL=database_url(connection.settings_dict), REDIS_URL=settings.REDIS_URL
+    )
     result = manage("shell", "-c", _SIGN_IN_IN_PRODUCTION, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     (line,) = [line for line in result.stdout.splitlines() if line.startswith("SET-COOKIE ")]
