@@ -61,14 +61,14 @@ def days_since_contact(pairing: Pairing, *, now: dt.datetime) -> int:
     return (now.astimezone(zone).date() - since).days
 
 
+_DEFAULT_OVERDUE_DAYS = MentoringSettings._meta.get_field("overdue_days").default
+
+
 def overdue_days_of(house: House) -> int:
     """The house's days without contact that make a mentee overdue (its settings, if made, with
     ``mentoring_settings`` selected)."""
     settings = getattr(house, "mentoring_settings", None)
     return settings.overdue_days if settings else _DEFAULT_OVERDUE_DAYS
-
-
-_DEFAULT_OVERDUE_DAYS = MentoringSettings._meta.get_field("overdue_days").default
 
 
 def pair_status(pairing: Pairing, *, overdue_days: int, now: dt.datetime) -> PairStatus:

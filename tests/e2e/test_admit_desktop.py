@@ -10,6 +10,7 @@ from playwright.sync_api import BrowserContext, expect
 from residents.models import Resident
 from soberhouse import outbox
 from tests.e2e.conftest import sign_in_as
+from tests.e2e.forms import fill_admission
 
 
 def test_a_manager_admits_a_resident_on_a_laptop(
@@ -22,15 +23,7 @@ def test_a_manager_admits_a_resident_on_a_laptop(
     page.get_by_role("link", name="Admit a resident").click()
     expect(page.get_by_role("heading", name="Admit to Harbor House")).to_be_visible()
 
-    page.get_by_label("Legal name").fill("Robin Quarry")
-    page.get_by_label("Preferred name").fill("Robin")
-    page.locator("#id_person-phone").fill("+1 562 555 0143")
-    page.get_by_label("Email address").fill("robin@example.test")
-    page.get_by_label("Sobriety date").fill("2026-10-01")
-    page.get_by_label("Bed or room").fill("Room 9")
-    page.locator("#id_contacts-0-name").fill("Jo Quarry")
-    page.locator("#id_contacts-0-relation").fill("Sister")
-    page.locator("#id_contacts-0-phone").fill("+1 562 555 0199")
+    fill_admission(page)
     screenshot(page, "form-filled")
     page.get_by_role("button", name="Admit and send the invitation").click()
 

@@ -19,6 +19,7 @@ from peerlog import services as peerlog_services
 from residents.models import Resident
 from soberhouse import outbox
 from tests.e2e.conftest import assert_it_fits_a_phone, sign_in_as
+from tests.e2e.forms import fill_admission, fill_chore
 from tests.factories import make_assignment, make_resident
 
 
@@ -82,15 +83,7 @@ def test_a_managers_week(
     # Admit a resident.
     page.get_by_role("link", name="Admit a resident").click()
     expect(page.get_by_role("heading", name="Admit to Harbor House")).to_be_visible()
-    page.get_by_label("Legal name").fill("Robin Quarry")
-    page.get_by_label("Preferred name").fill("Robin")
-    page.locator("#id_person-phone").fill("+1 562 555 0143")
-    page.get_by_label("Email address").fill("robin@example.test")
-    page.get_by_label("Sobriety date").fill("2026-10-01")
-    page.get_by_label("Bed or room").fill("Room 9")
-    page.locator("#id_contacts-0-name").fill("Jo Quarry")
-    page.locator("#id_contacts-0-relation").fill("Sister")
-    page.locator("#id_contacts-0-phone").fill("+1 562 555 0199")
+    fill_admission(page)
     step("admit-form")
     page.get_by_role("button", name="Admit and send the invitation").click()
     expect(page).to_have_url(re.compile(r"/residents/\d+/$"))
@@ -112,11 +105,7 @@ def test_a_managers_week(
     expect(page.get_by_role("heading", name="Chores", exact=True)).to_be_visible()
     page.get_by_role("link", name="Add a chore").click()
     expect(page.get_by_role("heading", name="Add a chore")).to_be_visible()
-    page.get_by_label("Name").fill("Kitchen floor")
-    page.get_by_label("How to do it").fill("Sweep\nMop")
-    page.get_by_label("Area of the house").fill("Kitchen")
-    page.get_by_label("Effort points").fill("3")
-    page.get_by_label("Schedule").select_option("weekdays")
+    fill_chore(page)
     for day in ("Monday", "Wednesday", "Friday"):
         page.get_by_label(day).check()
     page.get_by_label("Time due").fill("19:30")

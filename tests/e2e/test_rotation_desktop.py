@@ -8,6 +8,7 @@ from playwright.sync_api import BrowserContext, expect
 
 from chores.models import Assignment, Chore
 from tests.e2e.conftest import sign_in_as
+from tests.e2e.forms import fill_chore
 from tests.factories import make_resident
 
 NAMES = ["Ana Reyes", "Bo Lindqvist", "Cy Okafor"]
@@ -31,11 +32,7 @@ def test_a_manager_adds_a_chore_and_previews_the_rotation(
 
     page.get_by_role("link", name="Add a chore").click()
     expect(page.get_by_role("heading", name="Add a chore")).to_be_visible()
-    page.get_by_label("Name").fill("Kitchen floor")
-    page.get_by_label("How to do it").fill("Sweep\nMop")
-    page.get_by_label("Area of the house").fill("Kitchen")
-    page.get_by_label("Effort points").fill("3")
-    page.get_by_label("Schedule").select_option("weekdays")
+    fill_chore(page)
     screenshot(page, "form-missing-weekdays")
     page.get_by_role("button", name="Add the chore").click()
     expect(page.get_by_text("Tick at least one weekday")).to_be_visible()

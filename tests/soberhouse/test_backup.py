@@ -22,6 +22,7 @@ from psycopg import sql
 from soberhouse import backups
 from soberhouse.embedded import ROOT, EmbeddedPostgres, wait_for
 from tests.processes import manage
+from tests.tables import table_digests
 
 pytestmark = pytest.mark.slow
 
@@ -95,16 +96,8 @@ def _tables(conn: psycopg.Connection) -> list[str]:
 
 def _fingerprints(url: str) -> dict[str, tuple[int, str]]:
     """Every table's row count and a digest of all its rows, in a stable order."""
-    with psycopg.connect(url) as conn:
-        return {
-            table: conn.execute(
-                sql.SQL(
-                    "SELECT count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), ''))"
-                    " FROM {} AS t"
-                ).format(sql.Identifier(table))
-            ).fetchone()
-            for table in _tables(conn)
-        }
+    with psycopg.connect(url) as conn, conn.cursor() as cursor:
+        return table_digests(cursor, _tables(conn))
 
 
 def _sequences(url: str) -> dict[str, int | None]:

@@ -51,6 +51,7 @@ from tests.factories import PASSWORD, UserFactory, make_resident
 from tests.processes import manage
 from tests.residents.test_record_views import _admit_data, _contacts_data
 from tests.soberhouse.test_env import production_env
+from tests.tables import table_digests
 from tests.test_access_matrix import (  # noqa: F401 - the matrix's fixtures, used by name
     MATRIX,
     PERSONAS,
@@ -497,20 +498,11 @@ def test_no_view_is_csrf_exempt():
     assert not exempt, f"Views that skip the CSRF check: {exempt}"
 
 
-def _fingerprint() -> dict[str, str]:
+def _fingerprint() -> dict[str, tuple[int, str]]:
     """Each table's whole content, hashed, in one query: any row added, changed or removed
     changes its table's hash."""
-    names = sorted(connection.introspection.table_names())
-    quote = connection.ops.quote_name
-    # The database's own table names, quoted.
-    sql = " UNION ALL ".join(
-        f"SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "  # noqa: S608
-        f"FROM {quote(name)} t"
-        for name in names
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, names)
-        return dict(cursor.fetchall())
+        return table_digests(cursor, sorted(connection.introspection.table_names()))
 
 
 def _allowed(expected: list) -> str | None:
