@@ -1,0 +1,60 @@
+"""The one way text typed by people goes into a CSV or XLSX cell.
+
+A spreadsheet program treats a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some,
+a tab or a carriage return) as a formula, so a name typed as ``=HYPERLINK(...)`` would run when
+the file is opened. Every writer of CSV or XLSX passes each cell through :func:`safe_cell`, which
+puts an apostrophe before such text (the mark spreadsheets read as "this is text") and leaves
+numbers, dates and empty cells as they are, so figures stay figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel reads a CSV as UTF-8 only when it opens with this mark.
+UTF8_BOM = "\ufeff"
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` made safe for a spreadsheet cell: text that a spreadsheet would read as a
+    formula gets a leading apostrophe; None becomes an empty cell; anything else is unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Iterable[Any]) -> list[Any]:
+    return [safe_cell(value) for value in row]
+
+
+class SafeWriter:
+    """A ``csv.writer`` whose every cell goes through :func:`safe_cell`."""
+
+    def __init__(self, stream: io.TextIOBase, **options: Any) -> None:
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow(safe_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, bom: bool = True) -> str:
+    """A whole CSV as text (CRLF line ends, as RFC 4180 says), opening with the UTF-8 mark
+    unless ``bom`` is false."""
+    out = io.StringIO()
+    if bom:
+        out.write(UTF8_BOM)
+    writer = SafeWriter(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
