@@ -200,7 +200,7 @@ def test_htmx_gets_the_fragment_moved_to_done_with_undo(client, harbor, resident
     assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#chores-done", "afterbegin")
     fragment = response.content.decode()
     # The old row leaves the to-do list; the new one lands in "done".
-    assert f'<li id="assignment-{assignment.pk}" hx-swap-oob="delete"></li>' in fragment
+    assert f'<li id="assignment-{assignment.pk}" data-hx-swap-oob="delete"></li>' in fragment
     assert "Undo" in fragment and "Mark as done" not in fragment
     assert "<html" not in fragment
     assignment.refresh_from_db()

@@ -118,6 +118,8 @@ class _Markup(HTMLParser):
         named = dict(attrs)
         for name, value in attrs:
             text = (value or "").strip().lower()
+            # htmx reads data-hx-… exactly as hx-…
+            name = name.removeprefix("data-") if name.startswith("data-hx-") else name
             # on…= runs inline script; htmx's hx-on… and js: values are evaluated as script.
             if name.startswith(("on", "hx-on")):
                 self.handlers.append(f"<{tag} {name}={value!r}>")
