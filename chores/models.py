@@ -127,6 +127,10 @@ class Assignment(models.Model):
         REDO = "redo", "Needs a redo"
         MISSED = "missed", "Missed"
 
+    # Still to do on its day: it can be ticked done, or handed to a housemate by a swap. A missed
+    # chore can still be done late, but its day has gone, so nobody is asked to take it.
+    OPEN = (Status.TO_DO, Status.REDO)
+
     chore = models.ForeignKey(Chore, on_delete=models.CASCADE, related_name="assignments")
     house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="chore_assignments")
     day = models.DateField()
@@ -170,6 +174,10 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chore} on {self.day}"
+
+    @property
+    def can_be_swapped(self) -> bool:
+        return self.status in self.OPEN
 
 
 class Swap(models.Model):

@@ -21,7 +21,7 @@ from soberhouse import audit
 from soberhouse.models import User
 
 UNDO_MINUTES = 5
-OPEN = [Assignment.Status.TO_DO, Assignment.Status.REDO]
+OPEN = list(Assignment.OPEN)
 
 
 def chore_settings(house) -> HouseChoreSettings:

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from peerlog import selectors, services
+from peerlog import selectors, services, visibility
 from peerlog.models import AlumniMentor, MentoringSettings, MentorRequest, Pairing
 from residents import access
 from residents.models import BY_SHOWN_NAME, House, Resident
@@ -182,6 +182,7 @@ def _render_mentoring(
             "pairs": pairs,
             "requests": requests,
             "new_form": new_form or form(),
+            "reads_logs": visibility.reads_house_logs(request.user, house),
         },
     )
 

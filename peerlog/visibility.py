@@ -36,6 +36,14 @@ def pairings_managed_by(user) -> QuerySet[Pairing]:
     )
 
 
+def reads_house_logs(user, house) -> bool:
+    """Whether ``user`` reads the logs of the house's pairs as its manager (staff do not)."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, house=house, role=Membership.Role.MANAGER).exists()
+    )
+
+
 def pairings_visible_to(user) -> QuerySet[Pairing]:
     return (pairings_of_member(user) | pairings_managed_by(user)).distinct()
 

@@ -304,8 +304,9 @@ def test_the_page_runs_the_same_queries_for_2_and_20_pairs(
     # session, user, the house, the user's second factor, the houses they manage (navigation),
     # their current stay (navigation); the mentoring settings; active pairs with their contact,
     # the last ended pairs, residents without a mentor, requests waiting; the mentor choices;
-    # the unread count (navigation)
-    with django_assert_num_queries(13):
+    # whether the user reads the pairs' logs (a manager by membership, not staff); the unread
+    # count (navigation)
+    with django_assert_num_queries(14):
         response = manager.get(PAGE)
     assert response.status_code == 200
     assert f"Mentee {count - 1}" in response.content.decode()
@@ -325,3 +326,17 @@ def test_the_dashboard_shows_the_mentoring_panel(manager, harbor, manager_harbor
     assert "<dt>Without a mentor</dt><dd>2</dd>" in panel
     assert "<dt>Asking for a mentor</dt><dd>1</dd>" in panel
     assert 'href="/houses/harbor/mentoring/"' in panel
+
+
+def test_staff_see_the_pairs_without_links_to_logs_they_may_not_read(
+    client, manager, staff, harbor, manager_harbor
+):
+    """Staff manage mentoring in every house but read no entries: the page offers them no log,
+    where it offers the house's manager one."""
+    pairing = _pair(harbor, _senior(harbor), _newer(harbor), manager_harbor)
+    log = f'href="/peerlog/pairs/{pairing.pk}/"'
+    assert log in _text(manager.get(PAGE))
+    client.force_login(staff)
+    page = _text(client.get(PAGE))
+    assert "Nico Newer" in page
+    assert log not in page
