@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from residents.invitations import (
     invitation_from_token,
     invitation_revoke,
 )
+from residents.models import Membership, Resident
 from residents.notification_operations import failed_for
 from residents.selectors import (
     arrivals_and_departures,
@@ -43,14 +44,16 @@ def home(request):
         return redirect("house_dashboard", slug=roles.managed_houses[0].slug)
     if roles.is_manager:
         return redirect("house_list")
-    if roles.is_resident:
-        return redirect("today")
+    if roles.is_resident or Resident.objects.filter(user=request.user).exists():
+        return redirect("today")  # between stays, Today says so
     return redirect("me")
 
 
-@access.resident_required
+@login_required
 def today(request):
     stay = access.roles(request).stay
+    if stay is None:
+        return _between_stays(request)
     house_today = stay.house.today()
     sober_since = stay.resident.sobriety_date
     return render(
@@ -69,6 +72,25 @@ def today(request):
             "rules_to_sign": rules_to_sign(stay),
         },
     )
+
+
+def _between_stays(request):
+    """Today for someone with no stay now: their stay has ended, or has not begun yet. What they
+    can still do here, and whom to call. Nobody else has a Today (404)."""
+    resident = get_object_or_404(Resident.objects.select_related("user"), user=request.user)
+    stay = resident.stays.select_related("house").order_by("-move_in", "-pk").first()
+    if stay is None:
+        raise Http404
+    managers = User.objects.filter(
+        memberships__house=stay.house, memberships__role=Membership.Role.MANAGER, is_active=True
+    ).order_by("full_name", "email")
+    context = {
+        "resident": resident,
+        "stay": stay,
+        "ended": stay.move_out is not None,
+        "managers": managers,
+    }
+    return render(request, "residents/between_stays.html", context)
 
 
 @access.manager_required

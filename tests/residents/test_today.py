@@ -209,3 +209,40 @@ def test_another_houses_rules_do_not_ask_for_a_signature(
     rules_publish(house=cedar, text="Cedar's rules.", by=manager_cedar)
     client.force_login(resident_harbor.user)
     assert client.get("/today/").context["rules_to_sign"] is None
+
+
+def _text(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_a_discharged_resident_is_told_their_stay_ended(client, harbor, manager_harbor):
+    """Not a 404: the stay has ended, what they can still do, and whom to call."""
+    resident = make_resident(harbor, move_in=D(2026, 1, 5), full_name="Dana Whitfield")
+    resident.stays.update(move_out=D(2026, 3, 2), exit_reason="completed")
+    Resident.objects.filter(pk=resident.pk).update(sponsor_name="Pat", sponsor_phone="+14155550100")
+    client.force_login(resident.user)
+    with time_machine.travel(utc(2026, 3, 10, 19), tick=False):
+        assert client.get("/").url == "/today/"
+        response = client.get("/today/")
+    assert response.status_code == 200
+    page = _text(response)
+    assert "Your stay at Harbor House has ended" in page
+    assert "You moved out on Monday 2 March 2026" in page
+    assert 'href="/me/data/"' in page
+    assert f'href="mailto:{manager_harbor.email}"' in page
+    assert 'href="tel:+14155550100"' in page
+    assert "Pat" in page
+
+
+def test_someone_arriving_soon_is_told_when_their_stay_begins(client, harbor):
+    resident = make_resident(harbor, move_in=D(2026, 3, 16))
+    client.force_login(resident.user)
+    with time_machine.travel(utc(2026, 3, 10, 19), tick=False):
+        response = client.get("/today/")
+    assert response.status_code == 200
+    assert "Your stay begins on Monday 16 March 2026" in _text(response)
+
+
+def test_someone_who_never_lived_in_a_house_has_no_today(client, manager_harbor):
+    client.force_login(manager_harbor)
+    assert client.get("/today/").status_code == 404
