@@ -14,6 +14,9 @@ Kinds (named in ``soberhouse.notification_kinds``):
   checked or the tick is undone.
 - ``chores.swap_asked``: a swap request, to the resident asked; withdrawn when answered.
 
+The last three ask someone to act; when the act is done (or no longer needed) the in-app copy
+already sent leaves the person's new ones too (``outbox.settle``).
+
 Subjects and texts hold counts, chore names, days and times only: never a note, a check note or
 a swap request's message.
 """
@@ -150,7 +153,8 @@ def missed_notify(*, assignment: Assignment, house: House, now: dt.datetime) -> 
 
 
 def missed_cancel(*, assignment: Assignment) -> int:
-    return outbox.cancel(about=assignment, kind=MISSED)
+    """Done after all: the "it can still be done today" notice asks nothing any more."""
+    return outbox.settle(about=assignment, kind=MISSED)
 
 
 # Waiting for a check
@@ -214,7 +218,8 @@ def check_waiting_notify(
 
 
 def check_waiting_cancel(*, assignment: Assignment) -> int:
-    return outbox.cancel(about=assignment, kind=CHECK_WAITING)
+    """Checked (by whoever came first) or undone: nothing waits for anyone's check."""
+    return outbox.settle(about=assignment, kind=CHECK_WAITING)
 
 
 # Swaps
@@ -244,4 +249,5 @@ def swap_asked_notify(*, swap: Swap, house: House) -> int:
 
 
 def swap_asked_cancel(*, swap: Swap) -> int:
-    return outbox.cancel(about=swap, kind=SWAP_ASKED)
+    """Answered, withdrawn, or the chore done: the request waits for no answer."""
+    return outbox.settle(about=swap, kind=SWAP_ASKED)

@@ -1,7 +1,10 @@
 """Writes about chores: done, undo, checks, redos, swaps, and marking what was missed.
 
 Each change that one person makes to another's day is in the audit trail; the status changes
-are conditional updates, so two taps (or a tap and the missed-chores task) cannot both win.
+are conditional updates, so two taps (or a tap and the missed-chores task) cannot both win. A
+change that reads the assignment before it decides (a swap asked or answered) locks the
+assignment's row first and its swaps after, the order every write here takes, so that two
+people acting at once neither deadlock nor act on what the other just changed.
 """
 
 from __future__ import annotations
@@ -49,9 +52,15 @@ def _lives_in(resident: Resident, house_id: int) -> bool:
     return Stay.objects.current().filter(resident=resident, house_id=house_id).exists()
 
 
-def _claim(assignment: Assignment, *, allowed: list[str], **changes) -> bool:
-    """Move the assignment on only if it is still in one of ``allowed`` states."""
-    updated = Assignment.objects.filter(pk=assignment.pk, status__in=allowed).update(**changes)
+def _claim(
+    assignment: Assignment, *, allowed: list[str], holder: Resident | None = None, **changes
+) -> bool:
+    """Move the assignment on only if it is still in one of ``allowed`` states (and still the
+    ``holder``'s, when given: a chore given to someone else a moment ago is theirs to tick)."""
+    rows = Assignment.objects.filter(pk=assignment.pk, status__in=allowed)
+    if holder is not None:
+        rows = rows.filter(resident=holder)
+    updated = rows.update(**changes)
     if updated:
         assignment.refresh_from_db()
     return bool(updated)
@@ -74,6 +83,7 @@ def chore_mark_done(*, assignment: Assignment, by: Resident, note: str = "", at=
     if not _claim(
         assignment,
         allowed=[*OPEN, Assignment.Status.MISSED],
+        holder=by,
         status=Assignment.Status.DONE,
         done_at=now,
         note=note.strip()[:280],
@@ -86,6 +96,7 @@ def chore_mark_done(*, assignment: Assignment, by: Resident, note: str = "", at=
             default=F("late"),
         ),
     ):
+        _refuse_if_handed_on(assignment, by)
         raise ValidationError("This chore is already done.")
     _withdraw_swaps(assignment.swaps.all())  # done by the asker: nobody need take it now
     notifications.missed_cancel(assignment=assignment)
@@ -110,13 +121,30 @@ def chore_undo(*, assignment: Assignment, by: Resident, at=None) -> None:
     if not _claim(
         assignment,
         allowed=[Assignment.Status.DONE],
+        holder=by,
         status=back_to,
         done_at=None,
         note="",
         late=Case(When(redo_count=0, then=Value(False)), default=F("late")),
     ):
+        _refuse_if_handed_on(assignment, by)
         raise ValidationError("This chore has been checked already.")
     notifications.check_waiting_cancel(assignment=assignment)
+
+
+def _refuse_if_handed_on(assignment: Assignment, by: Resident) -> None:
+    assignment.refresh_from_db(fields=["resident", "status"])
+    if assignment.resident_id != by.pk:
+        raise ValidationError("This chore was given to someone else a moment ago.")
+
+
+def _lock(assignment_id: int) -> Assignment:
+    """The assignment's row, locked until the transaction ends, before any of its swaps."""
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("house", "chore")
+        .get(pk=assignment_id)
+    )
 
 
 def can_check(user: User, assignment: Assignment, *, is_manager: bool) -> bool:
@@ -230,6 +258,7 @@ def chores_mark_missed(*, now=None) -> int:
 
 @transaction.atomic
 def swap_ask(*, assignment: Assignment, by: Resident, of: Resident, message: str = "") -> Swap:
+    assignment = _lock(assignment.pk)  # read again: done or handed on a moment ago, it stays
     if assignment.resident_id != by.pk:
         raise ValidationError("You can ask for a swap of your own chores only.")
     if of.pk == by.pk:
@@ -251,6 +280,7 @@ def swap_withdraw(*, swap: Swap, by: Resident) -> None:
     longer told about it."""
     if swap.asked_by_id != by.pk:
         raise ValidationError("Only the person who asked can withdraw the request.")
+    _lock(swap.assignment_id)
     if not _withdraw_swaps(Swap.objects.filter(pk=swap.pk)):
         raise ValidationError("This request has already been answered or withdrawn.")
 
@@ -269,6 +299,9 @@ def _withdraw_swaps(swaps) -> int:
 def swap_answer(*, swap: Swap, by: Resident, accept: bool) -> None:
     if swap.asked_of_id != by.pk:
         raise ValidationError("This request was for someone else.")
+    # The assignment first, then the swap: the order a tick takes (it withdraws the swaps of a
+    # chore done), so that a tick and an answer at once wait for each other, never deadlock.
+    assignment = _lock(swap.assignment_id)
     updated = Swap.objects.filter(pk=swap.pk, status=Swap.Status.ASKED).update(
         status=Swap.Status.ACCEPTED if accept else Swap.Status.DECLINED,
         decided_at=timezone.now(),
@@ -278,12 +311,12 @@ def swap_answer(*, swap: Swap, by: Resident, accept: bool) -> None:
     notifications.swap_asked_cancel(swap=swap)
     if accept:
         moved = Assignment.objects.filter(
-            pk=swap.assignment_id, resident=swap.asked_by, status__in=OPEN
+            pk=assignment.pk, resident=swap.asked_by, status__in=OPEN
         ).update(resident=by, pinned=True)
         if not moved:
             raise ValidationError("This chore is no longer open to swap.")
         # The asker's morning digest goes when that was their last chore of the day.
         notifications.digest_settle(
-            resident=swap.asked_by, house_id=swap.assignment.house_id, day=swap.assignment.day
+            resident=swap.asked_by, house_id=assignment.house_id, day=assignment.day
         )
     swap.refresh_from_db()

@@ -8,7 +8,8 @@ about someone's sobriety.
 
 The reminders of a meeting are keyed by its start (``occurrence``), so a moved meeting gets new
 ones and the old ones are cancelled; a cancelled meeting, a resident who moved out, a vote cast or
-closed, and enough outside meetings logged cancel what was not sent yet.
+closed, and enough outside meetings logged cancel what was not sent yet; a vote cast or closed
+also takes its notice off the new ones already in a person's list.
 """
 
 from __future__ import annotations
@@ -168,8 +169,9 @@ def motion_open_notify(motion: Motion, *, now: dt.datetime) -> int:
 
 
 def motion_open_cancel(motion: Motion, *, resident: Resident | None = None) -> int:
-    """They voted (``resident``), or the vote closed (everyone)."""
-    return outbox.cancel(
+    """They voted (``resident``), or the vote closed (everyone): the notice is withdrawn where
+    it was not sent yet, and no longer new where it was."""
+    return outbox.settle(
         about=motion, kind=MOTION_OPEN, recipient=resident.user if resident else None
     )
 

@@ -4,6 +4,13 @@ and the officers a passed motion elects.
 Who may do what is decided by the views through ``meetings.permissions``; these functions hold
 the rules of the meeting itself (a resident who left cannot be marked, only those present vote,
 one vote each) and write each change to the audit trail.
+
+Two people act on one meeting at the same moment (a vote cast as the secretary closes it, the
+attendance taken as the manager cancels), so every write that reads the state of a meeting or a
+motion before it changes it locks the rows it reads, always in one order: the meeting's row, then
+the motion's, then the house's meeting settings (for its offices), then what hangs off them
+(votes, attendance, notifications). The check is made again on the locked row, so whoever comes
+second sees what the first did, and two writers never wait on each other in opposite orders.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from chores import outcomes
-from chores.services import coordinator_set
+from chores.services import chore_settings, coordinator_set
 from meetings import notifications
 from meetings.models import (
     THERE,
@@ -52,6 +59,34 @@ def meeting_settings_to_read(house: House) -> HouseMeetingSettings:
     return HouseMeetingSettings.objects.filter(house=house).first() or HouseMeetingSettings(
         house=house
     )
+
+
+def _lock_meeting(meeting_id: int) -> Meeting:
+    """The meeting's row, locked until the transaction ends: the first lock of every write about
+    the meeting (see the module's docstring for the order)."""
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("house").get(pk=meeting_id)
+    )
+
+
+def _lock_open_vote(motion: Motion) -> Motion:
+    """The motion, locked after its meeting, when its vote is still open; otherwise refused."""
+    if motion.meeting_id is not None:
+        _lock_meeting(motion.meeting_id)
+    locked = (
+        Motion.objects.select_for_update(of=("self",))
+        .select_related("meeting__house")
+        .get(pk=motion.pk)
+    )
+    if locked.status != Motion.Status.VOTING or locked.meeting_id != motion.meeting_id:
+        raise ValidationError("The vote on this motion is not open.")
+    return locked
+
+
+def _lock_offices(house: House) -> HouseMeetingSettings:
+    """The house's meeting settings, locked: who holds an office changes one election (or one
+    ending) at a time."""
+    return HouseMeetingSettings.objects.select_for_update().get(pk=meeting_settings(house).pk)
 
 
 # The schedule
@@ -178,7 +213,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, request=None) -> None:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why, so that everyone knows."})
-    if meeting.status != Meeting.Status.SCHEDULED:
+    if _lock_meeting(meeting.pk).status != Meeting.Status.SCHEDULED:
         raise ValidationError("Only a meeting still to come can be cancelled.")
     Meeting.objects.filter(pk=meeting.pk).update(
         status=Meeting.Status.CANCELLED, cancel_reason=reason[:200], revision=F("revision") + 1
@@ -193,14 +228,14 @@ def meeting_close(*, meeting: Meeting, request=None, now: dt.datetime | None = N
     """Mark the meeting held. Votes still open must be closed first; business not reached is
     carried over to the next meeting by its agenda."""
     now = now or timezone.now()
-    if not meeting.has_started(now):
+    locked = _lock_meeting(meeting.pk)  # no vote opens while this one looks
+    if not locked.has_started(now):
         raise ValidationError("The meeting has not started yet.")
-    if meeting.motions.filter(status=Motion.Status.VOTING).exists():
-        raise ValidationError("Close the vote on each motion first.")
-    if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.SCHEDULED).update(
-        status=Meeting.Status.HELD
-    ):
+    if locked.status != Meeting.Status.SCHEDULED:
         raise ValidationError("This meeting is not open any more.")
+    if locked.motions.filter(status=Motion.Status.VOTING).exists():
+        raise ValidationError("Close the vote on each motion first.")
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
     meeting.refresh_from_db()
     audit.record(action="meeting.held", request=request, obj=meeting)
 
@@ -332,7 +367,8 @@ def agenda_add(*, meeting: Meeting, text: str, by, request=None, now=None) -> Ag
         raise ValidationError({"text": "Write what you would like the house to talk about."})
     if len(text) > 300:
         raise ValidationError({"text": "Keep it under 300 characters; say more at the meeting."})
-    if meeting.status != Meeting.Status.SCHEDULED or meeting.has_started(now):
+    current = _lock_meeting(meeting.pk)
+    if current.status != Meeting.Status.SCHEDULED or current.has_started(now):
         raise ValidationError("The meeting has started: bring it up there, or at the next one.")
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -367,14 +403,17 @@ def attendance_mark(
     the meeting's day can be marked, and only once the meeting's day has come."""
     if status not in Attendance.Status.values:
         raise ValidationError("Choose present, late, excused or absent.")
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This meeting was cancelled.")
-    day = meeting.day()
-    if meeting.house.today() < day:
-        raise ValidationError("Attendance is taken on the day of the meeting.")
-    if not stays_on(meeting.house, day).filter(resident=resident).exists():
-        raise ValidationError(f"{resident.name} did not live in the house on {day:%-d %B}.")
     with transaction.atomic():
+        # Locked, and read again: a meeting cancelled a moment ago takes no attendance, and a
+        # vote being counted sees the attendance as it was or as it is, not half of each.
+        meeting = _lock_meeting(meeting.pk)
+        if meeting.status == Meeting.Status.CANCELLED:
+            raise ValidationError("This meeting was cancelled.")
+        day = meeting.day()
+        if meeting.house.today() < day:
+            raise ValidationError("Attendance is taken on the day of the meeting.")
+        if not stays_on(meeting.house, day).filter(resident=resident).exists():
+            raise ValidationError(f"{resident.name} did not live in the house on {day:%-d %B}.")
         attendance, _ = Attendance.objects.update_or_create(
             meeting=meeting,
             resident=resident,
@@ -486,6 +525,7 @@ def motion_open_vote(*, motion: Motion, meeting: Meeting, by, request=None, now=
     """Open the vote at a meeting under way. A motion needs a seconder before the house votes."""
     if meeting.house_id != motion.house_id:
         raise ValidationError("This motion belongs to another house.")
+    meeting = _lock_meeting(meeting.pk)  # the meeting is not marked held while the vote opens
     if meeting.status != Meeting.Status.SCHEDULED or not meeting.has_started(now):
         raise ValidationError("Votes are taken during the meeting.")
     if motion.seconder_id is None:
@@ -513,15 +553,19 @@ def may_vote(motion: Motion, resident: Resident | None) -> bool:
 
 
 def vote_cast(*, motion: Motion, resident: Resident, choice: str, by, request=None) -> Vote:
-    """One vote per person per motion: the database refuses a second one."""
+    """One vote per person per motion: the database refuses a second one. The motion is locked
+    (after its meeting, as ``motion_close`` locks them) and its vote checked open on the locked
+    row, so a vote cast as the vote closes is either in the count or refused, never kept
+    uncounted."""
     if choice not in Vote.Choice.values:
         raise ValidationError("Choose yes, no or abstain.")
     if motion.status != Motion.Status.VOTING:
         raise ValidationError("The vote on this motion is not open.")
-    if not may_vote(motion, resident):
-        raise ValidationError("Only residents present at the meeting vote.")
     try:
         with transaction.atomic():
+            motion = _lock_open_vote(motion)
+            if not may_vote(motion, resident):
+                raise ValidationError("Only residents present at the meeting vote.")
             vote = Vote.objects.create(
                 motion=motion, resident=resident, choice=choice, recorded_by=by
             )
@@ -542,13 +586,7 @@ def vote_cast(*, motion: Motion, resident: Resident, choice: str, by, request=No
 def motion_close(*, motion: Motion, by, request=None) -> str:
     """Count the votes and decide: passed, failed, or no quorum when too few were present. A
     passed election makes its nominee an officer. Returns the result."""
-    motion = (
-        Motion.objects.select_for_update(of=("self",))
-        .select_related("meeting__house")
-        .get(pk=motion.pk)
-    )
-    if motion.status != Motion.Status.VOTING:
-        raise ValidationError("The vote on this motion is not open.")
+    motion = _lock_open_vote(motion)
     meeting = motion.meeting
     settings = meeting_settings(meeting.house)
     votes = motion.votes.aggregate(
@@ -620,7 +658,7 @@ def officer_elect(
     """Begin a term in ``office``: whoever held it hands it over that day (their term ends, its
     history stays). The term lasts the house's set number of months. A chore coordinator's
     election also names them in the chore settings."""
-    settings = meeting_settings(house)
+    settings = _lock_offices(house)
     Officer.objects.filter(
         house=house, office=office, starts_on__lt=starts_on, ends_on__gt=starts_on
     ).update(ends_on=starts_on)
@@ -647,13 +685,22 @@ def officer_elect(
 
 @transaction.atomic
 def officer_end(*, term: Officer, on: dt.date, by, request=None) -> None:
-    """End a term early (the officer moved out, or stepped down)."""
+    """End a term early (the officer moved out, or stepped down). Read again under the offices'
+    lock: a term an election ended a moment ago is not stretched back over its successor's, and
+    a chore coordinator's end clears the chore settings only while they still name this person."""
+    _lock_offices(term.house)
+    term = Officer.objects.select_related("house").filter(pk=term.pk).first()
+    if term is None:  # ended and removed a moment ago
+        return
+    audit.record(
+        action="officer.end", actor=by, request=request, obj=term, changes={"on": on.isoformat()}
+    )
     if on <= term.starts_on:
         term.delete()
     elif on < term.ends_on:
         Officer.objects.filter(pk=term.pk).update(ends_on=on)
-    audit.record(
-        action="officer.end", actor=by, request=request, obj=term, changes={"on": on.isoformat()}
-    )
-    if term.office == Motion.Office.CHORE_COORDINATOR:
+    if (
+        term.office == Motion.Office.CHORE_COORDINATOR
+        and chore_settings(term.house).coordinator_id == term.resident_id
+    ):
         coordinator_set(house=term.house, resident=None, by=by, request=request)

@@ -6,7 +6,9 @@ their cause, and the dispatcher delivers them.
   quiet hours (in their house's zone) push the moment to send past them. A person who chose
   the digest has their email rows held until 18:00 that day (or the next) in the same zone.
 - ``cancel`` withdraws what was not sent yet when its cause goes away (a chore done, a meeting
-  cancelled, a resident gone).
+  cancelled, a resident gone). ``settle`` does that for a notice that asked the person to act
+  (vote, answer, check) once the act is done or can no longer be: what was sent already stays
+  in their list but no longer counts as new.
 - ``dispatch`` claims a batch of due rows by a conditional update under ``SKIP LOCKED`` and a
   lease: several workers share the work and never hold the same row at once, and a worker killed
   mid-batch loses nothing — when its lease runs out another worker takes the rows it had not
@@ -222,6 +224,32 @@ def cancel(
     if recipient is not None:
         pending = pending.filter(recipient=recipient)
     return pending.update(status=Notification.Status.CANCELLED, claimed_until=None)
+
+
+def settle(
+    *,
+    about: models.Model,
+    kind: str,
+    recipient: User | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """The notice asked the person to act, and nothing is waiting for them any more (they
+    acted, someone else did, or the chance passed): cancel what is still pending and mark the
+    in-app notices already sent read, so that they leave the person's count of new ones (their
+    first read time is kept where they had read them). Returns how many rows changed."""
+    changed = cancel(about=about, kind=kind, recipient=recipient)
+    about_type, about_id = about_key(about)
+    unread = Notification.objects.filter(
+        about_type=about_type,
+        about_id=about_id,
+        kind=kind,
+        channel="in_app",
+        status=Notification.Status.SENT,
+        read_at__isnull=True,
+    )
+    if recipient is not None:
+        unread = unread.filter(recipient=recipient)
+    return changed + unread.update(read_at=now or timezone.now())
 
 
 # Dispatch

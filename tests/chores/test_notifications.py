@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 
 from chores import services, tasks
 from chores.models import Chore, HouseChoreSettings
+from soberhouse import outbox
 from soberhouse.models import Notification, NotificationPreference
-from tests.factories import make_assignment, make_resident
+from tests.factories import make_assignment, make_manager, make_resident
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 DAY = dt.date(2026, 12, 10)  # a Thursday, standard time in Los Angeles
@@ -389,3 +390,54 @@ def test_the_digest_hour_is_a_house_setting(client, harbor, manager_harbor):
     response = client.post("/houses/harbor/chores/", {**fields, "digest_hour": "6"})
     assert response.status_code == 302
     assert HouseChoreSettings.objects.get(house=harbor).digest_hour == 6
+
+
+# A notice that asked someone to act leaves their new ones once nothing waits for them
+
+
+def _delivered_at(moment):
+    with time_machine.travel(moment, tick=False):
+        outbox.dispatch()
+
+
+def _new(user, kind):
+    return outbox.inbox(user).filter(kind=kind, read_at__isnull=True).count()
+
+
+def test_a_chore_checked_by_one_manager_is_no_longer_new_for_the_other(
+    harbor, resident_harbor, manager_harbor
+):
+    other_manager = make_manager(harbor)
+    chore = _chore(harbor, "Bathroom", checker=Chore.Checker.MANAGER)
+    HouseChoreSettings.objects.get_or_create(house=harbor)
+    assignment = make_assignment(chore, DAY, resident_harbor)
+    with time_machine.travel(_at(DAY, 10, 0), tick=False):
+        services.chore_mark_done(assignment=assignment, by=resident_harbor)
+    _delivered_at(_at(DAY, 10, 1))
+    assert _new(other_manager, "chores.check_waiting") == 1
+    services.chore_check(assignment=assignment, by=manager_harbor, approved=True)
+    assert _new(other_manager, "chores.check_waiting") == 0
+    assert _new(manager_harbor, "chores.check_waiting") == 0
+
+
+def test_a_swap_withdrawn_after_its_notice_went_is_no_longer_new(harbor, resident_harbor, kitchen):
+    other = make_resident(harbor)
+    assignment = make_assignment(kitchen, DAY, resident_harbor)
+    with time_machine.travel(_at(DAY, 9, 0), tick=False):
+        swap = services.swap_ask(assignment=assignment, by=resident_harbor, of=other)
+    _delivered_at(_at(DAY, 9, 1))
+    assert _new(other.user, "chores.swap_asked") == 1
+    services.swap_withdraw(swap=swap, by=resident_harbor)
+    assert _new(other.user, "chores.swap_asked") == 0
+    assert _statuses("chores.swap_asked", other.user) == ["sent", "sent"]  # it did go out
+
+
+def test_a_missed_chore_done_after_all_is_no_longer_new(harbor, resident_harbor, kitchen):
+    assignment = make_assignment(kitchen, DAY, resident_harbor)
+    with time_machine.travel(_at(DAY, 22, 5), tick=False):
+        services.chores_mark_missed()
+    _delivered_at(_at(DAY, 22, 6))
+    assert _new(resident_harbor.user, "chores.missed") == 1
+    with time_machine.travel(_at(DAY, 22, 30), tick=False):
+        services.chore_mark_done(assignment=assignment, by=resident_harbor)
+    assert _new(resident_harbor.user, "chores.missed") == 0

@@ -441,3 +441,22 @@ def test_the_beat_task_keeps_every_house_four_weeks_ahead(thursday, harbor, ceda
     assert keep_schedule() == 8
     assert keep_schedule() == 0
     assert Meeting.objects.filter(house=cedar).count() == 4
+
+
+def test_ending_a_term_an_election_ended_leaves_the_successor_in_place(harbor, resident_harbor):
+    # the manager's page still shows the first term as current when the next one begins
+    other = make_resident(harbor, move_in=D(2026, 10, 1))
+    first = services.officer_elect(
+        house=harbor,
+        office="chore_coordinator",
+        resident=resident_harbor,
+        starts_on=D(2026, 9, 6),
+        by=None,
+    )
+    services.officer_elect(
+        house=harbor, office="chore_coordinator", resident=other, starts_on=SUNDAY, by=None
+    )
+    services.officer_end(term=first, on=D(2026, 12, 20), by=None)
+    terms = list(Officer.objects.order_by("starts_on").values_list("resident", "ends_on"))
+    assert terms == [(resident_harbor.pk, SUNDAY), (other.pk, D(2027, 6, 13))]
+    assert HouseChoreSettings.objects.get(house=harbor).coordinator == other

@@ -9,10 +9,12 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from meetings import notifications, outside, services, tasks
 from meetings.models import HouseMeetingSettings, Meeting
 from residents.models import Stay
+from soberhouse import outbox
 from soberhouse.clock import wall_clock
 from soberhouse.models import Notification, NotificationPreference
 from tests.factories import make_resident
@@ -220,6 +222,37 @@ def test_closing_the_vote_cancels_every_notice(voting):
     rows = Notification.objects.filter(kind=notifications.MOTION_OPEN)
     assert rows.count() == 6
     assert set(rows.values_list("status", flat=True)) == {"cancelled"}
+
+
+def _delivered(moment):
+    """Run the dispatcher at ``moment``: the notices due go out, in-app ones reach the list."""
+    with time_machine.travel(moment, tick=False):
+        outbox.dispatch()
+
+
+def test_a_closed_vote_is_no_longer_new_in_anyones_list(voting, client):
+    _delivered(SUNDAY_7PM + dt.timedelta(minutes=11))
+    first, second, late = voting.people
+    assert [outbox.unread_count(person.user) for person in voting.people] == [1, 1, 1]
+    with time_machine.travel(SUNDAY_7PM + dt.timedelta(minutes=12), tick=False):
+        services.vote_cast(motion=voting, resident=first, choice="yes", by=first.user)
+    # the voter has nothing left to do; the others still have a vote to cast
+    assert [outbox.unread_count(person.user) for person in voting.people] == [0, 1, 1]
+    with time_machine.travel(SUNDAY_7PM + dt.timedelta(minutes=13), tick=False):
+        outbox.mark_read(user=late.user)
+    with time_machine.travel(SUNDAY_7PM + dt.timedelta(minutes=20), tick=False):
+        services.motion_close(motion=voting, by=None)
+    assert [outbox.unread_count(person.user) for person in voting.people] == [0, 0, 0]
+    # still in their list, as something that was, and the email stays sent
+    notice = outbox.inbox(second.user).get(kind=notifications.MOTION_OPEN)
+    assert notice.read_at == SUNDAY_7PM + dt.timedelta(minutes=20)
+    assert _rows(notifications.MOTION_OPEN, recipient=second.user).get().status == "sent"
+    read_first = outbox.inbox(late.user).get(kind=notifications.MOTION_OPEN)
+    assert read_first.read_at == SUNDAY_7PM + dt.timedelta(minutes=13)  # kept as it was
+    client.force_login(second.user)
+    page = client.get(reverse("notification_list")).content.decode()
+    assert "A motion is open for your vote" in page
+    assert "New:" not in page
 
 
 def test_the_vote_notice_waits_through_quiet_hours(meeting):
