@@ -194,7 +194,7 @@ def test_the_csv_zip_holds_one_file_per_section(
     archive = zipfile.ZipFile(io.BytesIO(_download(client, job)))
     names = archive.namelist()
     assert names[0] == "README.txt" and "02-discharges.csv" in names
-    rows = list(csv.reader(io.StringIO(archive.read("01-census.csv").decode())))
+    rows = list(csv.reader(io.StringIO(archive.read("01-census.csv").decode("utf-8-sig"))))
     assert rows[0][:4] == ["House", "Beds", "Bed-nights", "Occupancy %"]
     assert rows[1][:4] == ["Harbor House", "8", "62", "25.0"]
     assert len(rows) == 2  # one house: no total row
@@ -237,7 +237,7 @@ def test_a_per_resident_export_carries_the_notice_and_is_a_recorded_disclosure(
     archive = zipfile.ZipFile(io.BytesIO(_download(client, csv_job)))
     assert "CONFIDENTIAL" in archive.read("README.txt").decode()
     residents_file = next(name for name in archive.namelist() if name.endswith("residents.csv"))
-    assert archive.read(residents_file).decode().startswith('"CONFIDENTIAL: This information')
+    assert archive.read(residents_file).decode("utf-8-sig").startswith('"CONFIDENTIAL: This information')
     pdf_job = _export(client, staff, capture, format="pdf", residents="on")
     text = " ".join(
         " ".join(page.extract_text().split())
