@@ -4,7 +4,6 @@ and PDF (WeasyPrint, from the page's own template)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -17,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from reports import charts
 from reports.figures import Report
 from reports.tables import CHANGE, NOTICE, NUMBER, PERCENT, TEXT, Table, tables
+from soberhouse.spreadsheets import UTF8_BOM, SafeWriter, xlsx_cell
 
 TITLE = "Soberhouse monthly report"
 
@@ -52,13 +52,13 @@ def to_csv(report: Report) -> bytes:
 
 
 def _csv_text(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    out = io.StringIO(UTF8_BOM)
+    out.seek(0, io.SEEK_END)
+    writer = SafeWriter(out, lineterminator="\r\n")
     if table.confidential:
         writer.writerow([f"CONFIDENTIAL: {NOTICE}"])
     writer.writerow([column.title for column in table.columns])
-    for row in _all_rows(table):
-        writer.writerow(["" if value is None else value for value in row])
+    writer.writerows(_all_rows(table))
     return out.getvalue()
 
 
@@ -104,7 +104,7 @@ def _sheet(book: Workbook, report: Report, table: Table) -> None:
         sheet["A2"].alignment = Alignment(wrap_text=False)
         header_row = 3
     for index, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=header_row, column=index, value=column.title)
+        cell = xlsx_cell(sheet, row=header_row, column=index, value=column.title)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         letter = get_column_letter(index)
@@ -114,13 +114,13 @@ def _sheet(book: Workbook, report: Report, table: Table) -> None:
     for offset, row in enumerate(rows, start=1):
         is_total = table.total is not None and offset == len(rows)
         for index, (column, value) in enumerate(zip(table.columns, row, strict=True), start=1):
-            cell = sheet.cell(row=header_row + offset, column=index, value=value)
+            cell = xlsx_cell(sheet, row=header_row + offset, column=index, value=value)
             if column.kind in _FORMATS and value is not None:
                 cell.number_format = _FORMATS[column.kind]
             if is_total:
                 cell.font = Font(bold=True)
     if table.note:
-        sheet.cell(row=header_row + len(rows) + 2, column=1, value=table.note)
+        xlsx_cell(sheet, row=header_row + len(rows) + 2, column=1, value=table.note)
 
 
 # PDF

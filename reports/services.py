@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils import timezone
 from reports import exports, figures
 from reports.figures import Month
 from reports.models import ExportJob
-from residents.access import is_staff
+from residents.access import houses_managed_by, is_staff
 from residents.models import House
 from soberhouse import audit, outbox
 from soberhouse.models import User
@@ -128,11 +129,14 @@ def export_run(job_id: int, *, now: dt.datetime | None = None, on_progress=None)
 
 def exports_visible_to(user: User):
     """The exports a person may see and download: their own; a staff member also the monthly
-    ones the system made. Never someone else's."""
+    ones the system made. Never someone else's, and never one of a house the person can no
+    longer see: access is checked again on every look and every download, not only when the
+    file was asked for."""
     mine = Q(requested_by=user)
     if is_staff(user):
-        mine |= Q(requested_by__isnull=True)
-    return ExportJob.objects.filter(mine)
+        return ExportJob.objects.filter(mine | Q(requested_by__isnull=True))
+    still_theirs = ArraySubquery(houses_managed_by(user).values("pk"))
+    return ExportJob.objects.filter(mine, house_ids__contained_by=still_theirs)
 
 
 def export_downloaded(*, job: ExportJob, by: User, request=None) -> None:

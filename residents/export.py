@@ -6,7 +6,6 @@ database into it, so a long audit trail does not sit in memory twice.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -19,6 +18,7 @@ from django.db.models import Q
 
 from residents.models import HouseRules, Membership, Resident, RulesSignature, Stay
 from soberhouse.models import AuditEvent, User
+from soberhouse.spreadsheets import UTF8_BOM, SafeWriter
 
 # Who did something, when it was not the person themselves. Naming the other person would hand
 # out someone else's identity; naming the role would say more than the person needs.
@@ -31,7 +31,8 @@ Your data from Soberhouse
 
 This archive holds everything Soberhouse keeps about you, as of {now}.
 Dates are written YYYY-MM-DD; times are ISO 8601 with their offset from UTC.
-The CSV files are UTF-8 with a header row; any spreadsheet opens them.
+The CSV files are UTF-8 with a header row; any spreadsheet opens them. A cell that
+would start with = + - or @ starts with an apostrophe, so no spreadsheet runs it.
 
 account.json
     Your sign-in account: email, name, when you joined and last signed in, the houses you
@@ -110,15 +111,18 @@ def _write_json(archive: zipfile.ZipFile, name: str, data: dict[str, Any]) -> No
 def write_csv(
     archive: zipfile.ZipFile, name: str, header: list[str], rows: Iterable[Iterable[Any]]
 ) -> None:
-    """A UTF-8 CSV with a header row; dates and times as ISO 8601, None as an empty cell."""
+    """A UTF-8 CSV (opening with the mark Excel needs to read accents) with a header row;
+    dates and times as ISO 8601, None as an empty cell, text a spreadsheet would run as a
+    formula escaped (``soberhouse.spreadsheets``)."""
     with (
         archive.open(name, "w") as raw,
         io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
     ):
-        writer = csv.writer(text)
+        text.write(UTF8_BOM)
+        writer = SafeWriter(text, lineterminator="\r\n")
         writer.writerow(header)
         for row in rows:
-            writer.writerow("" if value is None else _iso(value) for value in row)
+            writer.writerow(_iso(value) for value in row)
 
 
 def _iso(value: Any) -> Any:

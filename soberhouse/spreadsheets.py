@@ -5,6 +5,9 @@ a tab or a carriage return) as a formula, so a name typed as ``=HYPERLINK(...)``
 the file is opened. Every writer of CSV or XLSX passes each cell through :func:`safe_cell`, which
 puts an apostrophe before such text (the mark spreadsheets read as "this is text") and leaves
 numbers, dates and empty cells as they are, so figures stay figures.
+
+CSV writers use :class:`SafeWriter` (or :func:`csv_text`); XLSX writers set every cell with
+:func:`xlsx_cell`, which also keeps out the control characters an XLSX file cannot hold.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import csv
 import io
 from collections.abc import Iterable
 from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,3 +63,20 @@ def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, bom: bool 
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
+
+
+def xlsx_cell(sheet, *, row: int, column: int, value: Any):
+    """Set one cell of an openpyxl sheet from ``value`` made safe: formula text escaped as in
+    :func:`safe_cell` and marked as text (so editing it in Excel keeps it text), and control
+    characters an XLSX file cannot hold left out, so a stored name never breaks the file.
+    Returns the cell, for styling."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = safe_cell(value)
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # never "f", whatever the text
+        if value.startswith("'"):
+            cell.quotePrefix = True
+    return cell

@@ -233,4 +233,4 @@ def test_a_residents_day(
 
 
 def _csv(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))

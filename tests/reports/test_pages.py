@@ -19,7 +19,7 @@ from chores.models import Assignment, Chore
 from reports import exports, figures, services
 from reports.figures import Month
 from reports.models import ExportJob
-from residents.models import Stay
+from residents.models import Membership, Stay
 from soberhouse.models import AuditEvent, Notification
 from tests.conftest import turn_on_totp
 from tests.factories import HouseFactory, make_assignment, make_manager, make_resident
@@ -194,7 +194,7 @@ def test_the_csv_zip_holds_one_file_per_section(
     archive = zipfile.ZipFile(io.BytesIO(_download(client, job)))
     names = archive.namelist()
     assert names[0] == "README.txt" and "02-discharges.csv" in names
-    rows = list(csv.reader(io.StringIO(archive.read("01-census.csv").decode())))
+    rows = list(csv.reader(io.StringIO(archive.read("01-census.csv").decode("utf-8-sig"))))
     assert rows[0][:4] == ["House", "Beds", "Bed-nights", "Occupancy %"]
     assert rows[1][:4] == ["Harbor House", "8", "62", "25.0"]
     assert len(rows) == 2  # one house: no total row
@@ -237,7 +237,8 @@ def test_a_per_resident_export_carries_the_notice_and_is_a_recorded_disclosure(
     archive = zipfile.ZipFile(io.BytesIO(_download(client, csv_job)))
     assert "CONFIDENTIAL" in archive.read("README.txt").decode()
     residents_file = next(name for name in archive.namelist() if name.endswith("residents.csv"))
-    assert archive.read(residents_file).decode().startswith('"CONFIDENTIAL: This information')
+    text = archive.read(residents_file).decode("utf-8-sig")
+    assert text.startswith('"CONFIDENTIAL: This information')
     pdf_job = _export(client, staff, capture, format="pdf", residents="on")
     text = " ".join(
         " ".join(page.extract_text().split())
@@ -264,6 +265,26 @@ def test_nobody_else_downloads_an_export(
         for suffix in ("", "progress/", "download/"):
             assert client.get(f"/reports/exports/{job.pk}/{suffix}").status_code == 404
     assert not AuditEvent.objects.filter(action__startswith="report.d").exists()
+
+
+def test_a_download_checks_access_again(
+    client, manager_harbor, harbor, cedar, lived_in, django_capture_on_commit_callbacks
+):
+    Membership.objects.create(house=cedar, user=manager_harbor, role=Membership.Role.MANAGER)
+    capture = django_capture_on_commit_callbacks
+    both = _export(client, manager_harbor, capture, format="csv", residents="on")
+    only_harbor = _export(client, manager_harbor, capture, format="csv", house="harbor")
+    assert sorted(both.house_ids) == sorted([harbor.pk, cedar.pk])
+    _download(client, both)
+    # The manager no longer manages Cedar House: the file naming its residents is gone for
+    # them, everywhere; the one of Harbor House alone is still theirs.
+    Membership.objects.filter(house=cedar, user=manager_harbor).delete()
+    disclosures = AuditEvent.objects.filter(action="report.disclose").count()
+    for suffix in ("", "progress/", "download/"):
+        assert client.get(f"/reports/exports/{both.pk}/{suffix}").status_code == 404
+    assert f"/reports/exports/{both.pk}/" not in client.get("/reports/exports/").content.decode()
+    assert AuditEvent.objects.filter(action="report.disclose").count() == disclosures
+    _download(client, only_harbor)
 
 
 def test_a_manager_cannot_export_another_house(

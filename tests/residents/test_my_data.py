@@ -47,7 +47,7 @@ def _acts(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
 
 
 def _csv(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
 
 
 @pytest.fixture
