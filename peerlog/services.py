@@ -185,7 +185,15 @@ def mentor_request_answer(*, asked: MentorRequest, status: str, by, request=None
     ):
         raise ValidationError("This request has been answered already.")
     asked.refresh_from_db()
-    audit.record(action=f"peerlog.mentor_request_{status}", actor=by, request=request, obj=asked)
+    declined = status == MentorRequest.Status.DECLINED
+    audit.record(
+        action="peerlog.mentor_request_declined"
+        if declined
+        else "peerlog.mentor_request_withdrawn",
+        actor=by,
+        request=request,
+        obj=asked,
+    )
 
 
 # The pair's log

@@ -6,4 +6,6 @@ class ResidentsConfig(AppConfig):
     verbose_name = "Houses and residents"
 
     def ready(self) -> None:
-        from residents import signals  # noqa: F401  (account security events into the audit)
+        from residents import audit_names, signals  # noqa: F401  (account security events into the audit)
+
+        audit_names.register()

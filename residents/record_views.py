@@ -54,18 +54,19 @@ def _latest_stay(resident):
     return resident.stays.select_related("house").order_by("-move_in", "-pk").first()
 
 
-def _record_read(request, resident) -> None:
-    """Every page that shows a resident's record leaves a line in the audit trail."""
+def _show(request, resident, template: str, context: dict):
+    """Render a page that shows a resident's record, and leave the read in the audit trail.
+
+    The read is recorded where the page is drawn, not where the resident is looked up: a form
+    posted with a mistake shows the record again just as opening the page does, and a change
+    that succeeds redirects without showing it (its service records the change)."""
     audit.record(action="resident.view", request=request, obj=resident)
+    return render(request, template, {"resident": resident, **context})
 
 
 def _resident_to_manage(request, pk):
-    """The resident a manager is about to change, or 404. Opening the page is a read of their
-    record, so it goes into the audit trail; the change itself is recorded by its service."""
-    resident = access.access_resident(request.user, pk, manage=True)
-    if request.method == "GET":
-        _record_read(request, resident)
-    return resident
+    """The resident a manager is about to change, or 404."""
+    return access.access_resident(request.user, pk, manage=True)
 
 
 @login_required
@@ -74,8 +75,7 @@ def resident_detail(request, pk):
     stays = list(access.stays_visible_to(request.user, resident).order_by("-move_in", "-pk"))
     current = next((stay for stay in stays if not stay.is_over()), None)
     can_manage = access.residents_managed_by(request.user).filter(pk=pk).exists()
-    _record_read(request, resident)
-    context = {"resident": resident, "stays": stays, "current": current, "can_manage": can_manage}
+    context = {"stays": stays, "current": current, "can_manage": can_manage}
     # A manager whose house the person has left sees their time there, not how they are now.
     if can_manage or resident.user_id == request.user.pk:
         today = (current or stays[0]).house.today() if stays else None
@@ -88,7 +88,7 @@ def resident_detail(request, pk):
             days_sober=milestones.days_sober(sober, today) if sober and today else None,
             next_milestone=milestones.next_milestone(sober, today) if sober and today else None,
         )
-    return render(request, "residents/resident_detail.html", context)
+    return _show(request, resident, "residents/resident_detail.html", context)
 
 
 @access.manager_required
@@ -146,10 +146,11 @@ def resident_edit(request, pk):
         )
         messages.success(request, "Saved.")
         return redirect("resident_detail", pk=resident.pk)
-    return render(
+    return _show(
         request,
+        resident,
         "residents/resident_edit.html",
-        {"resident": resident, "person": person, "contacts": contacts},
+        {"person": person, "contacts": contacts},
     )
 
 
@@ -181,10 +182,11 @@ def resident_discharge(request, pk):
         else:
             messages.success(request, f"{resident.name}'s stay at {stay.house} has ended.")
             return redirect("resident_detail", pk=resident.pk)
-    return render(
+    return _show(
         request,
+        resident,
         "residents/resident_discharge.html",
-        {"resident": resident, "stay": stay, "form": form},
+        {"stay": stay, "form": form},
     )
 
 
@@ -208,9 +210,7 @@ def resident_stay_edit(request, pk):
         else:
             messages.success(request, "The stay is updated.")
             return redirect("resident_detail", pk=resident.pk)
-    return render(
-        request, "residents/resident_stay.html", {"resident": resident, "stay": stay, "form": form}
-    )
+    return _show(request, resident, "residents/resident_stay.html", {"stay": stay, "form": form})
 
 
 @login_required
@@ -232,10 +232,11 @@ def resident_transfer(request, pk):
                 request, f"{resident.name} moves to {new_stay.house} on {new_stay.move_in:%d %b}."
             )
             return redirect("resident_detail", pk=resident.pk)
-    return render(
+    return _show(
         request,
+        resident,
         "residents/resident_transfer.html",
-        {"resident": resident, "stay": stay, "form": form, "has_houses": houses.exists()},
+        {"stay": stay, "form": form, "has_houses": houses.exists()},
     )
 
 
@@ -260,7 +261,7 @@ def resident_readmit(request, pk):
                 request, f"Welcome back, {resident.name}: {stay.house} from {stay.move_in:%d %b}."
             )
             return redirect("resident_detail", pk=resident.pk)
-    return render(request, "residents/resident_readmit.html", {"resident": resident, "form": form})
+    return _show(request, resident, "residents/resident_readmit.html", {"form": form})
 
 
 @login_required
@@ -274,7 +275,7 @@ def resident_sobriety_date(request, pk):
         )
         messages.success(request, "The sobriety date is updated; the earlier one is kept.")
         return redirect("resident_detail", pk=resident.pk)
-    return render(request, "residents/resident_sobriety.html", {"resident": resident, "form": form})
+    return _show(request, resident, "residents/resident_sobriety.html", {"form": form})
 
 
 @access.manager_required

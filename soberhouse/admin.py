@@ -21,7 +21,7 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         audit.record(
-            action=f"admin.{'change' if change else 'add'}",
+            action="admin.change" if change else "admin.add",
             request=request,
             obj=obj,
             changes={"fields": sorted(form.changed_data)},

@@ -202,6 +202,7 @@ urlpatterns = [
     path("me/", me_views.me, name="me"),
     path("me/data/", residents_views.my_data, name="my_data"),
     path("audit/", access.staff_required(views.audit_list), name="audit_list"),
+    path("audit/export/", access.staff_required(views.audit_export), name="audit_export"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

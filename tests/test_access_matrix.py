@@ -128,6 +128,8 @@ MATRIX = [
     ("get", "/me/data/", [LOGIN, 200, 200, 200, 200, 200]),
     ("get", "/audit/", [LOGIN, 404, 404, 404, 404, 200]),
     ("post", "/audit/", [LOGIN, 404, 404, 404, 404, 200]),  # the filters are posted
+    ("post", "/audit/export/", [LOGIN, 404, 404, 404, 404, 200]),  # a CSV of the filtered span
+    ("get", "/audit/export/", [LOGIN, 404, 404, 404, 404, 405]),
     ("get", "/invite/{token}/", [200, 200, 200, 200, 200, 200]),
     ("get", "/healthz", [200, 200, 200, 200, 200, 200]),
     ("get", "/accounts/login/", [200, 302, 302, 302, 302, 302]),
