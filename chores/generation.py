@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.db import transaction
 from django.db.models import Q
 
 from chores import rotation, schedule
@@ -19,6 +20,18 @@ from chores.services import OPEN
 from residents.models import House, Stay
 
 DAYS_AHEAD = 7
+
+
+def _leaves_on(stay: Stay, start: dt.date) -> dt.date | None:
+    """The first day the rotation gives this stay no chores: the move-out, or the expected
+    move-out when that comes first. An expected move-out that has passed while the person still
+    lives in the house stops the plan from ``start`` on (nobody is planned past the date they
+    are expected to leave; the manager moves the date on), and leaves the days behind alone."""
+    leaves = stay.move_out
+    expected = stay.expected_move_out
+    if expected is not None and (leaves is None or expected < leaves):
+        leaves = max(expected, start)
+    return leaves
 
 
 def _people(house: House, start: dt.date, end: dt.date, settings: HouseChoreSettings):
@@ -31,7 +44,8 @@ def _people(house: House, start: dt.date, end: dt.date, settings: HouseChoreSett
     spans: dict[int, list[rotation.Span]] = defaultdict(list)
     settling: dict[int, list[rotation.Span]] = defaultdict(list)
     for stay in stays:
-        last = stay.move_out - dt.timedelta(days=1) if stay.move_out else None
+        leaves = _leaves_on(stay, start)
+        last = leaves - dt.timedelta(days=1) if leaves else None
         spans[stay.resident_id].append(rotation.Span(stay.move_in, last))
         if settings.newcomer_days:
             settle_end = stay.move_in + dt.timedelta(days=settings.newcomer_days - 1)
@@ -119,6 +133,40 @@ def assignments_generate(
     Assignment.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
     _hand_on(existing, planned)
     return len(new)
+
+
+@transaction.atomic
+def assignments_hand_back(
+    house: House, *, resident_id: int, start: dt.date
+) -> dict[int | None, list[int]]:
+    """Give a resident's saved chores still to do, from ``start`` on, to whoever the rotation
+    now chooses (call it once their stay, absence or exclusion says they cannot take them).
+    A chore nobody may take, or one no longer on the schedule, is left with nobody. Returns the
+    moved assignments' ids by who has them now (None: nobody)."""
+    rows = list(
+        Assignment.objects.filter(
+            house=house, resident_id=resident_id, day__gte=start, status__in=OPEN
+        ).values("pk", "chore_id", "day")
+    )
+    if not rows:
+        return {}
+    days = (max(row["day"] for row in rows) - start).days + 1
+    chosen = {
+        (choice.chore_id, choice.day): choice.person_id
+        for choice in plan(house, start=start, days=days)
+    }
+    by_new: dict[int | None, list[int]] = defaultdict(list)
+    for row in rows:
+        after = chosen.get((row["chore_id"], row["day"]))
+        by_new[None if after == resident_id else after].append(row["pk"])
+    moved: dict[int | None, list[int]] = {}
+    for after, pks in by_new.items():
+        # Locked and checked again, as in _hand_on: a tick made meanwhile wins over the move.
+        claimed = Assignment.objects.filter(pk__in=pks, resident_id=resident_id, status__in=OPEN)
+        ids = list(claimed.select_for_update().values_list("pk", flat=True))
+        if ids and Assignment.objects.filter(pk__in=ids).update(resident_id=after, pinned=False):
+            moved[after] = ids
+    return moved
 
 
 def _hand_on(existing: dict, planned: list[rotation.Assignment]) -> None:

@@ -167,6 +167,14 @@ def _open_stay_or_404(resident):
     return stay
 
 
+def _show_changes(request, changes: list[str]) -> None:
+    """Tell the manager everything the departure ended or handed over, one line each."""
+    if not changes:
+        messages.info(request, "They held nothing else in the house that needed handing over.")
+    for line in changes:
+        messages.info(request, line)
+
+
 @login_required
 def resident_discharge(request, pk):
     resident = _resident_to_manage(request, pk)
@@ -174,13 +182,14 @@ def resident_discharge(request, pk):
     form = DischargeForm(posted(request), stay=stay)
     if request.method == "POST" and form.is_valid():
         try:
-            services.resident_discharge(
+            result = services.resident_discharge(
                 stay=stay, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
             _add_errors(form, error, date_field="move_out")
         else:
             messages.success(request, f"{resident.name}'s stay at {stay.house} has ended.")
+            _show_changes(request, result.changes)
             return redirect("resident_detail", pk=resident.pk)
     return _show(
         request,
@@ -222,15 +231,17 @@ def resident_transfer(request, pk):
     form = TransferForm(posted(request), houses=houses, today=stay.house.today())
     if request.method == "POST" and form.is_valid():
         try:
-            new_stay = services.resident_transfer(
+            result = services.resident_transfer(
                 stay=stay, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
             _add_errors(form, error, date_field="on")
         else:
+            new_stay = result.new_stay
             messages.success(
                 request, f"{resident.name} moves to {new_stay.house} on {new_stay.move_in:%d %b}."
             )
+            _show_changes(request, result.changes)
             return redirect("resident_detail", pk=resident.pk)
     return _show(
         request,

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from residents.departure import Departure, Result, departure_run
 from residents.invitations import invitation_create, invitations_withdraw_for
 from residents.models import (
     PERSON_FIELDS,
@@ -195,6 +196,14 @@ def sobriety_date_change(
     return change
 
 
+def _depart(stay: Stay, *, on: dt.date, by: User, request, to_house: House | None = None):
+    """End or hand over what the person holds in the house they leave (every app's handler)."""
+    departure = Departure(
+        stay=stay, on=on, today=stay.house.today(), by=by, request=request, to_house=to_house
+    )
+    return departure_run(departure)
+
+
 @transaction.atomic
 def resident_discharge(
     *,
@@ -204,9 +213,11 @@ def resident_discharge(
     exit_notes: str = "",
     by: User,
     request=None,
-) -> Stay:
+) -> Result:
     """End a stay. From the move-out date the person no longer reaches the house's pages; their
-    own data stays theirs. A move-out date still ahead may be changed."""
+    own data stays theirs. A move-out date still ahead may be changed. What they hold in the
+    house (mentoring, an office, chores ahead, swap requests) is ended or handed over, and the
+    result says what changed."""
     if stay.is_over():
         raise ValidationError("This stay has already ended.")
     if move_out < stay.move_in:
@@ -219,14 +230,20 @@ def resident_discharge(
     invitations_withdraw_for(email=stay.resident.user.email)
     _save_stay(stay)
     resident_left(resident=stay.resident, user=stay.resident.user)
+    changes = _depart(stay, on=move_out, by=by, request=request)
     audit.record(
         action="resident.discharge",
         actor=by,
         request=request,
         obj=stay.resident,
-        changes={"house": stay.house.slug, "move_out": move_out.isoformat(), "reason": exit_reason},
+        changes={
+            "house": stay.house.slug,
+            "move_out": move_out.isoformat(),
+            "reason": exit_reason,
+            **({"handed_over": changes} if changes else {}),
+        },
     )
-    return stay
+    return Result(stay=stay, changes=changes)
 
 
 @transaction.atomic
@@ -238,8 +255,9 @@ def resident_transfer(
     bed: str = "",
     by: User,
     request=None,
-) -> Stay:
-    """Move a resident to another house on a date: the old stay ends, a new one begins."""
+) -> Result:
+    """Move a resident to another house on a date: the old stay ends, a new one begins. What
+    they hold in the old house is ended or handed over, as at a discharge."""
     if stay.is_over():
         raise ValidationError("This stay has already ended.")
     if to_house.pk == stay.house_id:
@@ -261,14 +279,20 @@ def resident_transfer(
             expected_move_out=stay.expected_move_out,
         )
     )
+    changes = _depart(stay, on=on, by=by, request=request, to_house=to_house)
     audit.record(
         action="resident.transfer",
         actor=by,
         request=request,
         obj=stay.resident,
-        changes={"from": stay.house.slug, "to": to_house.slug, "on": on.isoformat()},
+        changes={
+            "from": stay.house.slug,
+            "to": to_house.slug,
+            "on": on.isoformat(),
+            **({"handed_over": changes} if changes else {}),
+        },
     )
-    return new_stay
+    return Result(stay=stay, new_stay=new_stay, changes=changes)
 
 
 @transaction.atomic

@@ -379,7 +379,9 @@ def test_transfer_ends_the_stay_and_opens_one_in_the_other_house(
     old.save()
     on = harbor.today()
 
-    new = services.resident_transfer(stay=old, to_house=cedar, on=on, bed="Room 1", by=staff)
+    new = services.resident_transfer(
+        stay=old, to_house=cedar, on=on, bed="Room 1", by=staff
+    ).new_stay
 
     old.refresh_from_db()
     new.refresh_from_db()
