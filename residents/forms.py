@@ -105,6 +105,8 @@ class EmergencyContactForm(forms.Form):
 
 
 class _ContactsBase(forms.BaseFormSet):
+    row_name = "Emergency contact"  # how the error summary names a row
+
     def _kept(self) -> list[forms.Form]:
         # A row counts when it holds a contact, whether typed now or shown from the record and
         # left as it was (has_changed() is False for those); the blank extra row does not.
