@@ -27,7 +27,7 @@ from chores.services import OPEN, chore_settings
 from residents import access
 from residents.models import House, Membership, Resident, Stay
 from soberhouse import audit
-from soberhouse.forms import posted
+from soberhouse.forms import Problem, posted
 
 PREVIEW_DAYS = 14
 
@@ -140,6 +140,11 @@ def _render_preview(request, house: House, *, pin_error: tuple[int, str] | None 
             # A pin refused: which assignment, and why (shown beside its form).
             "pin_error_pk": pin_error[0] if pin_error else None,
             "pin_error": pin_error[1] if pin_error else "",
+            "error_problems": (
+                [Problem(f"Who does it: {pin_error[1]}", f"#pin-{pin_error[0]}")]
+                if pin_error
+                else []
+            ),
             "days_ahead": DAYS_AHEAD,
             "open_statuses": OPEN,
         },

@@ -25,7 +25,7 @@ from peerlog import selectors, services, visibility
 from peerlog.models import Entry, MentorRequest, Pairing
 from residents import access
 from soberhouse import audit
-from soberhouse.forms import posted
+from soberhouse.forms import Problem, posted
 
 ENTRIES_PER_PAGE = 50
 LATEST_SHOWN = 3
@@ -274,6 +274,9 @@ def _pair_page(request, pairing: Pairing, *, reply_to=None, reply_text="", reply
         "reply_to": reply_to,
         "reply_text": reply_text,
         "reply_error": reply_error,
+        "error_problems": (
+            [Problem(f"Your reply: {reply_error}", f"#reply-{reply_to}")] if reply_error else []
+        ),
     }
     with timezone.override(zoneinfo.ZoneInfo(pairing.house.time_zone)):
         return render(request, "peerlog/pair.html", context)

@@ -6,13 +6,15 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from residents.models import PERSON_FIELDS, Invitation, Resident, Stay
+from soberhouse.names import NameField
+from soberhouse.phones import PhoneField
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
-    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    full_name = NameField(label="Full name", max_length=150, required=False)
     role = forms.ChoiceField(label="Invite as", choices=Invitation.Role.choices)
 
     def __init__(self, *args, can_invite_managers: bool, **kwargs):
@@ -23,7 +25,7 @@ class InvitationForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label="Your full name", max_length=150)
+    full_name = NameField(label="Your full name", max_length=150)
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
@@ -56,10 +58,6 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
-PHONE_PATTERN = r"^\+?[0-9 ()./-]{6,24}$"
-PHONE_MESSAGE = "Use digits, spaces and + ( ) - only, as in +1 562 555 0143."
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -67,27 +65,25 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _phone_field(label: str, *, required: bool) -> forms.RegexField:
-    return forms.RegexField(
-        label=label,
-        regex=PHONE_PATTERN,
-        required=required,
-        max_length=32,
-        error_messages={"invalid": PHONE_MESSAGE},
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )
+def _phone_field(label: str, *, required: bool, help_text: str = "") -> PhoneField:
+    return PhoneField(label=label, required=required, help_text=help_text)
 
 
 class PersonForm(forms.ModelForm):
     """The person: names, contact, birth date and sponsor."""
 
-    phone = _phone_field("Phone", required=False)
+    phone = _phone_field(
+        "Phone",
+        required=False,
+        help_text="With the area code, as in (562) 555-0143; from abroad, + and the country code.",
+    )
     sponsor_phone = _phone_field("Sponsor's phone", required=False)
 
     class Meta:
         model = Resident
         fields = PERSON_FIELDS
         widgets = {"date_of_birth": DateInput()}
+        field_classes = dict.fromkeys(("legal_name", "preferred_name", "sponsor_name"), NameField)
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,12 +99,14 @@ class PersonForm(forms.ModelForm):
 
 
 class EmergencyContactForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=150)
+    name = NameField(label="Name", max_length=150)
     relation = forms.CharField(label="Relation", max_length=60)
     phone = _phone_field("Phone", required=True)
 
 
 class _ContactsBase(forms.BaseFormSet):
+    row_name = "Emergency contact"  # how the error summary names a row
+
     def _kept(self) -> list[forms.Form]:
         # A row counts when it holds a contact, whether typed now or shown from the record and
         # left as it was (has_changed() is False for those); the blank extra row does not.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -60,11 +59,6 @@ class DirectoryEntry:
     phone: str
     is_you: bool
     listed: bool
-
-    @property
-    def tel(self) -> str:
-        """The number as a ``tel:`` link wants it: digits, with a leading + kept."""
-        return re.sub(r"(?!^\+)[^\d]", "", self.phone.strip())
 
 
 @access.resident_required

@@ -14,6 +14,8 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.utils import timezone
 
+from soberhouse.names import validate_name
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -85,9 +87,12 @@ class Resident(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="resident"
     )
-    legal_name = models.CharField(max_length=150)
+    legal_name = models.CharField(max_length=150, validators=[validate_name])
     preferred_name = models.CharField(
-        max_length=80, blank=True, help_text="What housemates call them, if not the legal name."
+        max_length=80,
+        blank=True,
+        validators=[validate_name],
+        help_text="What housemates call them, if not the legal name.",
     )
     pronouns = models.CharField(max_length=40, blank=True)
     phone = models.CharField(max_length=32, blank=True)
@@ -95,7 +100,7 @@ class Resident(models.Model):
     sobriety_date = models.DateField(
         null=True, blank=True, help_text="The first day sober; earlier dates are kept."
     )
-    sponsor_name = models.CharField(max_length=150, blank=True)
+    sponsor_name = models.CharField(max_length=150, blank=True, validators=[validate_name])
     sponsor_phone = models.CharField(max_length=32, blank=True)
     share_milestones = models.BooleanField(
         "show my milestones to housemates",
@@ -125,7 +130,7 @@ class EmergencyContact(models.Model):
     resident = models.ForeignKey(
         Resident, on_delete=models.CASCADE, related_name="emergency_contacts"
     )
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_name])
     relation = models.CharField(max_length=60)
     phone = models.CharField(max_length=32)
 

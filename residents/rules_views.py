@@ -12,6 +12,7 @@ from residents import rules as house_rules
 from residents.models import Resident, Stay
 from residents.selectors import current_rules
 from soberhouse.forms import posted
+from soberhouse.names import NameField
 
 
 class RulesForm(forms.Form):
@@ -23,7 +24,7 @@ class RulesForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    typed_name = forms.CharField(
+    typed_name = NameField(
         label="Your full name",
         max_length=150,
         widget=forms.TextInput(

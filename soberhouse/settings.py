@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
 
 from soberhouse import embedded
@@ -204,6 +205,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# The country whose numbering a phone number typed without +country code belongs to, and whose
+# numbers are shown in national format (ISO 3166 code, as phonenumbers knows them).
+PHONE_REGION = (env_str("PHONE_REGION") or "US").upper()
+if PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        f"PHONE_REGION={PHONE_REGION!r} is not a country code such as US, CA or GB."
+    )
 USE_I18N = True
 USE_TZ = True
 

@@ -31,7 +31,7 @@ def thursday():
 def _senior(house, name="Sam Senior", **fields):
     resident = make_resident(house, move_in=D(2026, 1, 1), full_name=name, **fields)
     resident.sobriety_date = D(2025, 1, 1)
-    resident.phone = "555-0101"
+    resident.phone = "+15625550101"
     resident.save()
     return resident
 
@@ -86,7 +86,7 @@ def test_a_mentee_sees_the_mentor_phone_and_latest_entries(client, pair, residen
     _entry(pair, pair.mentor)
     client.force_login(resident_harbor.user)
     page = client.get("/peerlog/").content.decode()
-    assert "Sam Senior" in page and 'href="tel:555-0101"' in page
+    assert "Sam Senior" in page and 'href="tel:+15625550101"' in page
     assert "Talked about step one" in page
     response = client.post(f"/peerlog/pairs/{pair.pk}/ask/", follow=True)
     assert "Sam Senior will see that you asked for a check-in." in response.content.decode()
@@ -308,7 +308,7 @@ def test_after_the_end_both_read_and_neither_posts(client, pair, manager_harbor)
 def test_today_shows_the_mentor_and_a_link(client, pair, resident_harbor):
     client.force_login(resident_harbor.user)
     page = client.get("/today/").content.decode()
-    assert "Your mentor: Sam Senior" in page and 'href="tel:555-0101"' in page
+    assert "Your mentor: Sam Senior" in page and 'href="tel:+15625550101"' in page
     assert 'href="/peerlog/"' in page
 
 

@@ -217,11 +217,11 @@ def test_a_manager_edits_the_record_and_keeps_the_contacts_untouched(
 
     assert response.status_code == 302
     resident_harbor.refresh_from_db()
-    assert (resident_harbor.preferred_name, resident_harbor.phone) == ("Lex", "+1 562 555 0177")
+    assert (resident_harbor.preferred_name, resident_harbor.phone) == ("Lex", "+15625550177")
     assert list(resident_harbor.emergency_contacts.values_list("name", flat=True)) == ["Ana Harbor"]
     updated = AuditEvent.objects.get(action="resident.update")
     assert updated.changes["preferred_name"] == ["", "Lex"]
-    assert updated.changes["phone"] == ["", "+1 562 555 0177"]
+    assert updated.changes["phone"] == ["", "+15625550177"]
 
 
 def test_editing_adds_and_removes_contacts(client, harbor, manager_harbor, resident_harbor):

@@ -150,7 +150,7 @@ class Command(BaseCommand):
                 resident=resident,
                 name=f"Pat {legal_name.split()[-1]}",
                 relation="Parent",
-                phone="+1 555 010 0100",
+                phone="+15625550100",
             )
         return resident, not resident.stays.exists()
 
@@ -164,10 +164,11 @@ class Command(BaseCommand):
                 f"{first} {last}",
                 preferred_name=first if number % 3 else f"{first[0]}.J.",
                 pronouns=PRONOUNS[index],
-                phone=f"+1 555 01{number:02d} {house.pk:04d}",
+                # Numbers in the 555-0100 to 555-0199 range, kept for fiction.
+                phone=f"+1562555{100 + number * 10 + house.pk % 10:04d}",
                 sobriety_date=today - dt.timedelta(days=DAYS_SOBER[index]),
                 sponsor_name="Lee Sponsor" if number % 2 else "",
-                sponsor_phone="+1 555 019 9000" if number % 2 else "",
+                sponsor_phone="+15625550199" if number % 2 else "",
                 share_phone=number % 4 != 0,
                 share_milestones=number != 5,
             )
