@@ -26,7 +26,7 @@ from chores.models import WEEKDAYS, Assignment, Chore
 from chores.services import OPEN, chore_settings
 from residents import access
 from residents.models import House, Membership, Resident, Stay
-from soberhouse import audit
+from soberhouse import audit, moments
 from soberhouse.forms import Problem, posted
 
 PREVIEW_DAYS = 14
@@ -66,7 +66,7 @@ def schedule_in_words(chore: Chore) -> str:
             weeks = "" if chore.every_n_weeks == 2 else " weeks on"
             if chore.every_n_weeks == 1:
                 return f"Every {first}"
-            return f"{every}{weeks} {first}, from {chore.starts_on:%-d %b %Y}"
+            return f"{every}{weeks} {first}, from {moments.shown(chore.starts_on, 'date')}"
         case Chore.Schedule.MONTHLY:
             if chore.day_of_month > 28:
                 return f"Day {chore.day_of_month} of each month (or its last day)"
@@ -189,7 +189,9 @@ def assignment_pin(request, slug, pk):
     except ValidationError as error:
         return _render_preview(request, house, pin_error=(assignment.pk, " ".join(error.messages)))
     messages.success(
-        request, f"{assignment.chore.name} on {assignment.day:%A %-d %B} is pinned to {resident}."
+        request,
+        f"{assignment.chore.name} on {moments.shown(assignment.day, 'day')} "
+        f"is pinned to {resident}.",
     )
     return redirect("rotation_preview", slug=house.slug)
 

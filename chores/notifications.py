@@ -24,15 +24,13 @@ a swap request's message.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from chores.models import Assignment, Chore, HouseChoreSettings, Swap
 from residents.models import House, Membership, Resident, Stay
-from soberhouse import outbox
+from soberhouse import moments, outbox
 from soberhouse.clock import wall_clock
 from soberhouse.models import User
 
@@ -51,12 +49,12 @@ _OPEN = [Assignment.Status.TO_DO, Assignment.Status.REDO]
 
 def _clock(moment: dt.datetime, time_zone: str) -> str:
     """'8 p.m.', '7:30 a.m.', 'noon' in the house's zone."""
-    return date_format(moment.astimezone(zoneinfo.ZoneInfo(time_zone)), "P")
+    return moments.shown(moment, "time_brief", time_zone)
 
 
 def _day(day: dt.date) -> str:
-    """'Friday, December 4'."""
-    return date_format(day, "l, F j")
+    """'Friday 4 December'."""
+    return moments.shown(day, "day")
 
 
 # The morning digest

@@ -24,7 +24,7 @@ from chores.dashboard import week_start
 from meetings.models import THERE, Attendance, HouseMeetingSettings, Meeting, Motion, Vote
 from residents.models import House, Resident, Stay
 from residents.selectors import stays_on
-from soberhouse import outbox
+from soberhouse import moments, outbox
 from soberhouse.clock import wall_clock
 from soberhouse.models import Notification, User
 
@@ -42,11 +42,6 @@ AHEAD = dt.timedelta(hours=26)
 # to a time closer than a day) is not made late: "tomorrow" on the day itself would be wrong.
 LATE = dt.timedelta(hours=1)
 OUTSIDE_HOUR = dt.time(10, 0)
-
-
-def _clock(moment: dt.datetime) -> str:
-    """7:00 p.m., the way the house reads a time."""
-    return f"{moment:%-I:%M} {'a.m.' if moment.hour < 12 else 'p.m.'}"
 
 
 def on_the_wall(moment: dt.datetime, days: int, time_zone: str) -> dt.datetime:
@@ -73,13 +68,14 @@ def reminder_moments(meeting: Meeting) -> dict[str, dt.datetime]:
 
 
 def _reminder_words(kind: str, meeting: Meeting) -> tuple[str, str]:
-    start = meeting.local_start()
+    zone = meeting.house.time_zone
+    at = moments.shown(meeting.starts_at, "time", zone)
     if kind == TOMORROW:
-        subject = f"House meeting tomorrow at {_clock(start)}"
-        when = f"tomorrow, {start:%A %-d %B}, at {_clock(start)}"
+        subject = f"House meeting tomorrow at {at}"
+        when = f"tomorrow, {moments.shown(meeting.starts_at, 'day', zone)}, at {at}"
     else:
-        subject = f"House meeting in an hour, at {_clock(start)}"
-        when = f"today at {_clock(start)}"
+        subject = f"House meeting in an hour, at {at}"
+        when = f"today at {at}"
     text = f"{meeting.house.name} meets {when} in {meeting.place}. See the agenda and add to it."
     return subject, text
 

@@ -29,7 +29,7 @@ from meetings.officers import is_secretary
 from meetings.services import meeting_settings_to_read
 from residents import access
 from residents.models import House, Resident, Stay
-from soberhouse import audit
+from soberhouse import audit, moments
 from soberhouse.models import User
 
 DAYS_BACK = 14  # how far back a meeting may still be logged
@@ -86,7 +86,8 @@ def _clean_entry(
         errors["day"] = "That day has not come yet. Choose today or an earlier day."
     elif day < stay.move_in:
         errors["day"] = (
-            f"That is before you moved in on {stay.move_in:%A %-d %B}. Choose a day since then."
+            f"That is before you moved in on {moments.shown(stay.move_in, 'day')}. "
+            "Choose a day since then."
         )
     elif day < today - dt.timedelta(days=DAYS_BACK):
         errors["day"] = f"Meetings can be logged up to {DAYS_BACK} days back. Choose a later day."
@@ -130,7 +131,9 @@ def outside_meeting_log(
             resident_id=stay.resident_id, day=day, name__iexact=name, fellowship=fellowship
         )
         if twice.exists():
-            raise ValidationError({"name": f"“{name}” on {day:%A %-d %B} is in your log already."})
+            raise ValidationError(
+                {"name": f"“{name}” on {moments.shown(day, 'day')} is in your log already."}
+            )
         meeting = OutsideMeeting.objects.create(
             resident_id=stay.resident_id,
             house_id=stay.house_id,

@@ -21,6 +21,7 @@ from meetings.models import OutsideMeeting
 from meetings.officers import is_secretary
 from residents import access
 from residents.models import House
+from soberhouse import moments
 from soberhouse.forms import posted
 
 
@@ -109,7 +110,10 @@ def outside_meeting_delete(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"“{meeting.name}” on {meeting.day:%A} is out of your log.")
+        messages.success(
+            request,
+            f"“{meeting.name}” on {moments.shown(meeting.day, 'weekday')} is out of your log.",
+        )
     return redirect("my_outside_meetings")
 
 

@@ -40,7 +40,7 @@ from meetings.votes import Tally
 from residents import milestones
 from residents.models import House, Resident
 from residents.selectors import milestones_to_celebrate, stays_on
-from soberhouse import audit
+from soberhouse import audit, moments
 from soberhouse.clock import wall_clock
 
 WEEKS_AHEAD = 4
@@ -281,14 +281,15 @@ def automatic_items(meeting: Meeting) -> dict[str, tuple[str, str, int | None]]:
     ):
         items[f"newcomer:{stay.pk}"] = (
             AgendaItem.Kind.NEWCOMER,
-            f"Welcome {stay.resident.name}, who moved in on {stay.move_in:%A %-d %B}.",
+            f"Welcome {stay.resident.name}, who moved in on {moments.shown(stay.move_in, 'day')}.",
             stay.resident_id,
         )
     for soon in milestones_to_celebrate(house, since, day):
         milestone = soon.milestone
         items[f"milestone:{soon.resident.pk}:{milestone.date.isoformat()}"] = (
             AgendaItem.Kind.MILESTONE,
-            f"Celebrate {soon.resident.name}: {milestone.label} on {milestone.date:%A %-d %B}.",
+            f"Celebrate {soon.resident.name}: {milestone.label} "
+            f"on {moments.shown(milestone.date, 'day')}.",
             soon.resident.pk,
         )
     counted = outcomes.by_resident([house.pk], since, day - dt.timedelta(days=1))
@@ -413,7 +414,9 @@ def attendance_mark(
         if meeting.house.today() < day:
             raise ValidationError("Attendance is taken on the day of the meeting.")
         if not stays_on(meeting.house, day).filter(resident=resident).exists():
-            raise ValidationError(f"{resident.name} did not live in the house on {day:%-d %B}.")
+            raise ValidationError(
+                f"{resident.name} did not live in the house on {moments.shown(day, 'day')}."
+            )
         attendance, _ = Attendance.objects.update_or_create(
             meeting=meeting,
             resident=resident,

@@ -18,7 +18,7 @@ from peerlog.models import AlumniMentor, Entry, MentoringSettings, MentorRequest
 from residents import milestones
 from residents.models import House, Resident
 from residents.selectors import stays_on
-from soberhouse import audit
+from soberhouse import audit, moments
 
 # An entry can be written a little ahead of the clock (a phone a minute fast), not more.
 FUTURE_SLACK = dt.timedelta(minutes=10)
@@ -89,7 +89,8 @@ def pairing_create(
         errors["mentee"] = "A mentee lives in the house."
     elif starts_on < stay.move_in:
         errors["starts_on"] = (
-            f"The mentee moved in on {stay.move_in:%-d %B %Y}; start then or later."
+            f"The mentee moved in on {moments.shown(stay.move_in, 'date_long')}; "
+            "start then or later."
         )
     if starts_on > today:
         errors["starts_on"] = "A pairing starts today or earlier."

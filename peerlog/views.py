@@ -186,9 +186,7 @@ def _index_context(request, ask_form: AskForm | None = None) -> dict:
 @require_GET
 @login_required
 def peerlog_index(request):
-    context = _index_context(request)
-    with timezone.override(context["zone"]):
-        return render(request, "peerlog/index.html", context)
+    return render(request, "peerlog/index.html", _index_context(request))
 
 
 @require_POST
@@ -211,9 +209,7 @@ def mentor_ask(request):
                 request, "You have asked for a mentor. The house manager will be in touch."
             )
         return redirect("peerlog")
-    context = _index_context(request, form)
-    with timezone.override(context["zone"]):
-        return render(request, "peerlog/index.html", context)
+    return render(request, "peerlog/index.html", _index_context(request, form))
 
 
 @require_POST
@@ -277,9 +273,9 @@ def _pair_page(request, pairing: Pairing, *, reply_to=None, reply_text="", reply
         "error_problems": (
             [Problem(f"Your reply: {reply_error}", f"#reply-{reply_to}")] if reply_error else []
         ),
+        "zone": pairing.house.time_zone,
     }
-    with timezone.override(zoneinfo.ZoneInfo(pairing.house.time_zone)):
-        return render(request, "peerlog/pair.html", context)
+    return render(request, "peerlog/pair.html", context)
 
 
 @require_GET

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
@@ -142,6 +143,17 @@ class Roles:
     @property
     def is_resident(self) -> bool:
         return self.stay is not None
+
+    @cached_property
+    def time_zone(self) -> str:
+        """The zone a moment is shown in on a page that is not about one house: the house a
+        resident lives in, else the first house a manager (or staff) looks after, else the
+        deployment's zone."""
+        if self.stay is not None:
+            return self.stay.house.time_zone
+        if self.managed_houses:
+            return self.managed_houses[0].time_zone
+        return settings.TIME_ZONE
 
 
 def roles(request: HttpRequest) -> Roles:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from residents.models import PERSON_FIELDS, Invitation, Resident, Stay
+from soberhouse import moments
 from soberhouse.names import NameField
 from soberhouse.phones import PhoneField
 
@@ -213,7 +214,8 @@ class DischargeForm(forms.Form):
         move_out = self.cleaned_data["move_out"]
         if move_out < self.stay.move_in:
             raise forms.ValidationError(
-                f"The move-out cannot come before the move-in ({self.stay.move_in:%d %b %Y})."
+                "The move-out cannot come before the move-in "
+                f"({moments.shown(self.stay.move_in, 'date')})."
             )
         return move_out
 

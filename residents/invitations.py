@@ -7,7 +7,6 @@ single-use (``accepted_at``), can be revoked, and expires after ``settings.INVIT
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.core import signing
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from residents.models import House, Invitation, Membership, Resident, Stay
-from soberhouse import audit, outbox
+from soberhouse import audit, moments, outbox
 from soberhouse.models import User
 
 _SALT = "soberhouse.invitation"
@@ -49,14 +48,14 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
         raise InvitationRefused("This invitation was withdrawn. Ask for a new one if you need it.")
     if (now or timezone.now()) >= invitation.expires_at:
         raise InvitationRefused(
-            f"This invitation expired on {_in_house_zone(invitation):%d %B %Y}. Ask "
+            f"This invitation expired on {_expiry(invitation)}. Ask "
             f"{invitation.invited_by} for a new one."
         )
     return invitation
 
 
-def _in_house_zone(invitation: Invitation) -> dt.datetime:
-    return invitation.expires_at.astimezone(zoneinfo.ZoneInfo(invitation.house.time_zone))
+def _expiry(invitation: Invitation) -> str:
+    return moments.shown(invitation.expires_at, "date_long", invitation.house.time_zone)
 
 
 def invitation_create(

@@ -24,7 +24,7 @@ from residents.forms import (
 )
 from residents.models import PERSON_FIELDS
 from residents.selectors import search_residents
-from soberhouse import audit
+from soberhouse import audit, moments
 from soberhouse.forms import posted
 
 # The database's words for a conflicting stay, and which field each is about.
@@ -239,7 +239,9 @@ def resident_transfer(request, pk):
         else:
             new_stay = result.new_stay
             messages.success(
-                request, f"{resident.name} moves to {new_stay.house} on {new_stay.move_in:%d %b}."
+                request,
+                f"{resident.name} moves to {new_stay.house} "
+                f"on {moments.shown(new_stay.move_in, 'day_month')}.",
             )
             _show_changes(request, result.changes)
             return redirect("resident_detail", pk=resident.pk)
@@ -269,7 +271,9 @@ def resident_readmit(request, pk):
             _add_errors(form, error, date_field="move_in")
         else:
             messages.success(
-                request, f"Welcome back, {resident.name}: {stay.house} from {stay.move_in:%d %b}."
+                request,
+                f"Welcome back, {resident.name}: {stay.house} "
+                f"from {moments.shown(stay.move_in, 'day_month')}.",
             )
             return redirect("resident_detail", pk=resident.pk)
     return _show(request, resident, "residents/resident_readmit.html", {"form": form})

@@ -26,7 +26,7 @@ from residents.models import (
     Stay,
 )
 from residents.notifications import resident_left
-from soberhouse import audit
+from soberhouse import audit, moments
 from soberhouse.models import User
 
 
@@ -57,7 +57,12 @@ def _check_a_bed_is_free(house: House, day: dt.date) -> None:
     )
     if taken >= house.beds:
         raise ValidationError(
-            {"move_in": f"All {house.beds} beds at {house.name} are taken on {day:%d %b %Y}."}
+            {
+                "move_in": (
+                    f"All {house.beds} beds at {house.name} are taken "
+                    f"on {moments.shown(day, 'date')}."
+                )
+            }
         )
 
 
@@ -222,7 +227,12 @@ def resident_discharge(
         raise ValidationError("This stay has already ended.")
     if move_out < stay.move_in:
         raise ValidationError(
-            {"move_out": f"The move-out cannot come before the move-in ({stay.move_in:%d %b %Y})."}
+            {
+                "move_out": (
+                    "The move-out cannot come before the move-in "
+                    f"({moments.shown(stay.move_in, 'date')})."
+                )
+            }
         )
     stay.move_out = move_out
     stay.exit_reason = exit_reason

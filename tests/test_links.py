@@ -20,7 +20,9 @@ from django.test.utils import override_settings
 
 from chores.models import Assignment
 from tests.conftest import Client
-from tests.test_query_budget import NOW, ROLES, SMALL, _cast, _pages, _seed, _user
+from tests import crawl
+from tests.crawl import NOW, ROLES
+from tests.test_query_budget import SMALL
 
 BROKEN = {404, 500}
 # Followed elsewhere or not a page: signing out ends the crawl's session.
@@ -119,10 +121,10 @@ def _answer(client: Client, method: str, path: str, data=None) -> int:
 
 def _crawl(role: str, cast) -> list[str]:
     client = Client()
-    client.force_login(_user(role, cast))
+    client.force_login(crawl.user(role, cast))
     broken: list[str] = []
     seen: set[tuple[str, str, str]] = set()
-    for page in _pages(role, cast):
+    for page in crawl.pages(role, cast):
         response = client.post(page.url, page.form) if page.form else client.get(page.url)
         if "text/html" not in response.get("Content-Type", ""):
             continue
@@ -159,8 +161,8 @@ def _miss_a_chore(resident) -> None:
 @override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
 def test_every_link_and_form_answers_for_the_person_it_is_offered_to():
     with time_machine.travel(NOW, tick=False), transaction.atomic():
-        _seed(SMALL)
-        cast = _cast(1)
+        crawl.seed(SMALL)
+        cast = crawl.cast(1)
         _miss_a_chore(cast.resident)
         broken = [line for role in ROLES for line in _crawl(role, cast)]
         transaction.set_rollback(True)

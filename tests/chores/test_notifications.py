@@ -274,7 +274,7 @@ def test_a_swap_asked_is_told_and_cancelled_when_answered(harbor, resident_harbo
             assignment=assignment, by=resident_harbor, of=other, message=SECRET
         )
     row = _rows("chores.swap_asked", other.user).first()
-    assert row.subject == "Alex Harbor asked you to take Kitchen counters on Thursday, December 10"
+    assert row.subject == "Alex Harbor asked you to take Kitchen counters on Thursday 10 December"
     assert row.due_at == _at(DAY, 9, 0)
     assert _rows("chores.swap_asked").count() == 2
     services.swap_answer(swap=swap, by=other, accept=False)

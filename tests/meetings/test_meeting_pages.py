@@ -230,7 +230,7 @@ def test_minutes_save_as_they_go(client, meeting, during, manager_harbor):
     response = client.post(url, {"text": "Opened at 7.", "version": 0}, **HTMX)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Saved 19:20" in body
+    assert "Saved 7:20 p.m." in body
     assert 'name="version" value="1"' in body
     meeting.refresh_from_db()
     assert (meeting.minutes, meeting.minutes_version) == ("Opened at 7.", 1)

@@ -540,5 +540,5 @@ def test_an_admission_with_every_bed_taken_is_refused(harbor, manager_harbor):
             move_in=harbor.today(),
         )
     assert refused.value.message_dict == {
-        "move_in": [f"All 2 beds at Harbor House are taken on {harbor.today():%d %b %Y}."]
+        "move_in": [f"All 2 beds at Harbor House are taken on {harbor.today():%-d %b %Y}."]
     }

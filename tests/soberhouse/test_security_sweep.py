@@ -7,8 +7,8 @@
 5. no personal data in addresses: URL parameters, GET forms, links and redirects;
 6. no personal data in the application log.
 
-The pages are those of the query budget (tests/test_query_budget.py: every GET page as a resident,
-a house manager and staff, on one operator built by ``seed_bench``), plus allauth's and the
+The pages are those of the crawl (tests/crawl.py: every GET page as a resident, a house manager
+and staff, on one operator built by ``seed_bench``), plus allauth's and the
 admin's pages and the pages met half-way through signing in, each visited once in a module-wide
 build of the data that is rolled back at the end.
 """
@@ -46,7 +46,9 @@ from soberhouse import outbox
 from soberhouse.env import database_url
 from soberhouse.models import User
 from soberhouse.tasks import dispatch_notifications
+from tests import crawl
 from tests.conftest import Client, emailed_sign_in_code, totp_code, turn_on_totp
+from tests.crawl import NOW, ROLES
 from tests.factories import PASSWORD, UserFactory, make_resident
 from tests.processes import manage
 from tests.residents.test_record_views import _admit_data, _contacts_data
@@ -64,7 +66,7 @@ from tests.test_access_matrix import (  # noqa: F401 - the matrix's fixtures, us
     _report_objects,
     objects,
 )
-from tests.test_query_budget import NOW, ROLES, SMALL, _cast, _pages, _seed, _user
+from tests.test_query_budget import SMALL
 
 # Every test here reads or writes the database (the module-wide page visits need it set up).
 pytestmark = pytest.mark.django_db
@@ -230,12 +232,12 @@ def sweep(django_db_setup, django_db_blocker) -> Sweep:
         time_machine.travel(NOW, tick=False),
         transaction.atomic(),
     ):
-        _seed(SMALL)
-        cast = _cast(1)
+        crawl.seed(SMALL)
+        cast = crawl.cast(1)
         for role in ROLES:
             client = Client()
-            client.force_login(_user(role, cast))
-            for page in _pages(role, cast):
+            client.force_login(crawl.user(role, cast))
+            for page in crawl.pages(role, cast):
                 visit = _visit(client, role, page.label, page.url)
                 assert visit.status == page.status, (role, page.label, visit.status)
                 visits.append(visit)

@@ -69,6 +69,7 @@ DAY = dt.timedelta(days=1)
 
 ZONES = ["America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York"]
 TOWNS = {
+    # A house in any other zone (--time-zone) is in "Bench Town".
     "America/Los_Angeles": "Long Beach, CA 90802",
     "America/Denver": "Denver, CO 80203",
     "America/Chicago": "Chicago, IL 60614",
@@ -381,8 +382,19 @@ def _spread(
 class Bench:
     """The plan (plain Python, no database) and the writing of it, house by house."""
 
-    def __init__(self, *, seed: int, houses: int, beds: int, months: int, now: dt.datetime):
+    def __init__(
+        self,
+        *,
+        seed: int,
+        houses: int,
+        beds: int,
+        months: int,
+        now: dt.datetime,
+        time_zone: str | None = None,
+    ):
         self.seed = seed
+        # Every house in one zone, or the houses spread across the four US zones.
+        self.zones = [time_zone] if time_zone else ZONES
         self.house_count = houses
         self.beds = beds
         self.months = months
@@ -410,7 +422,7 @@ class Bench:
 
     def plan_house(self, number: int) -> PlannedHouse:
         rng = self.rng("house", number)
-        zone = ZONES[(number - 1) % len(ZONES)]
+        zone = self.zones[(number - 1) % len(self.zones)]
         today = self.now.astimezone(zoneinfo.ZoneInfo(zone)).date()
         start = months_later(today, -self.months)
         return PlannedHouse(
@@ -680,7 +692,7 @@ class Bench:
                 House(
                     name=house.name,
                     slug=house.slug,
-                    address=f"{100 + house.number} Bench Street, {TOWNS[house.time_zone]}",
+                    address=f"{100 + house.number} Bench Street, {_town(house.time_zone)}",
                     time_zone=house.time_zone,
                     beds=house.beds,
                     created_at=house.created_at,
@@ -1421,6 +1433,16 @@ def _aware(value: str) -> dt.datetime:
     return moment
 
 
+def _town(time_zone: str) -> str:
+    return TOWNS.get(time_zone, "Bench Town")
+
+
+def _time_zone(value: str) -> str:
+    if value not in zoneinfo.available_timezones():
+        raise ValueError("give a zone by its name, e.g. Pacific/Honolulu")
+    return value
+
+
 class Command(BaseCommand):
     help = (
         "Build a large operator's data (default: 40 houses of 12 beds, 24 months of history) "
@@ -1442,6 +1464,12 @@ class Command(BaseCommand):
             help="the moment the history ends, ISO 8601 with a zone (default: now)",
         )
         parser.add_argument(
+            "--time-zone",
+            type=_time_zone,
+            default=None,
+            help="put every house in this zone (default: four US zones in turn)",
+        )
+        parser.add_argument(
             "--allow-without-debug",
             action="store_true",
             help="build it even with DEBUG off (its accounts share a published password)",
@@ -1458,6 +1486,7 @@ class Command(BaseCommand):
                 beds=options["beds"],
                 months=options["months"],
                 now=options["now"] or timezone.now(),
+                time_zone=options["time_zone"],
             )
             counts = bench.build()
         self._report(counts, deleted, time.monotonic() - started, options)
