@@ -8,23 +8,38 @@ time, place and status (and whether they chair it or take its minutes), their ow
 the checklist. Making a new address revokes the old one, which answers 404 from then on.
 
 Updates reach the phones because a subscribed calendar re-reads the whole feed: every event
-keeps its UID, DTSTAMP is the time the feed was built, and a meeting's SEQUENCE counts its
-changes of time, place, people or status.
+keeps its UID, a meeting's SEQUENCE counts its changes of time, place, people or status, and a
+chore's is worked out from what happened to it (swaps, ticks, redos). The feed remembers what it
+held when last read and since when (DTSTAMP, the ETag and Last-Modified), so an app that asks
+again is told "not modified" until something in it changes.
+
+Each zone is written out as its changes of offset over the years the feed spans, each change on
+a line of its own and at the wall-clock time it happens (02:00 for the spring change in Los
+Angeles): several dates on one RDATE line are read as one by vobject and ical.js.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDatetime,
+    vDuration,
+)
 
-from chores.models import Assignment
+from chores.models import Assignment, Swap
 from chores.selectors import my_assignments
 from meetings.models import CalendarFeed, Meeting, new_calendar_token
 from residents.access import current_stay
@@ -40,6 +55,10 @@ CHORE_LENGTH = dt.timedelta(minutes=30)
 # How often a calendar app should look again (it may choose otherwise).
 REFRESH = dt.timedelta(hours=1)
 PRODID = "-//Soberhouse//Calendar feed//EN"
+
+# Events are built with this DTSTAMP, then given the moment the feed last changed (see
+# calendar_render): the digest of what the feed says must not change with the clock.
+_DRAFT_STAMP = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 _CHORE_STATUS_SHOWN = {
     Assignment.Status.DONE: "done",
@@ -58,14 +77,39 @@ def feed_by_token(token: str) -> CalendarFeed | None:
     )
 
 
-def calendar_build(user: User, *, now: dt.datetime | None = None) -> Calendar:
-    """The person's calendar. Three queries, four for someone who lives in a house now (their
-    stay, the meetings, their chores), whatever the number of events."""
+def calendar_render(feed: CalendarFeed, *, now: dt.datetime | None = None) -> bytes:
+    """The feed's text, stamped with the moment its contents last changed, which it keeps in
+    ``feed.changed_at`` (with one write when they changed since the feed was last read)."""
     now = now or timezone.now()
+    draft = calendar_build(feed.user, now=now, stamp=_DRAFT_STAMP).to_ical()
+    digest = hashlib.sha256(draft).hexdigest()
+    if digest != feed.digest or feed.changed_at is None:
+        # Whole seconds, as HTTP dates are, and always later than the last change: a client
+        # asking "modified since" the date it got is never told no about a newer feed.
+        changed_at = now.replace(microsecond=0)
+        if feed.changed_at is not None and changed_at <= feed.changed_at:
+            changed_at = feed.changed_at + dt.timedelta(seconds=1)
+        CalendarFeed.objects.filter(pk=feed.pk).update(digest=digest, changed_at=changed_at)
+        feed.digest, feed.changed_at = digest, changed_at
+    stamp = vDatetime(feed.changed_at.astimezone(dt.UTC)).to_ical()
+    return draft.replace(
+        b"\r\nDTSTAMP:" + vDatetime(_DRAFT_STAMP).to_ical() + b"\r\n",
+        b"\r\nDTSTAMP:" + stamp + b"\r\n",
+    )
+
+
+def calendar_build(
+    user: User, *, now: dt.datetime | None = None, stamp: dt.datetime | None = None
+) -> Calendar:
+    """The person's calendar, every event stamped ``stamp`` (``now`` by default). Three queries,
+    four for someone who lives in a house now (their stay, the meetings, their chores), whatever
+    the number of events."""
+    now = now or timezone.now()
+    stamp = stamp or now
     stay = current_stay(user)
-    events = [*_meeting_events(user, stay, now)]
+    events = [*_meeting_events(user, stay, now, stamp)]
     if stay is not None:
-        events += _chore_events(stay, now)
+        events += _chore_events(stay, now, stamp)
 
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
@@ -78,11 +122,13 @@ def calendar_build(user: User, *, now: dt.datetime | None = None) -> Calendar:
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))  # unknown to icalendar: typed here
     for event in events:
         calendar.add_component(event)
-    _add_time_zones(calendar, events)
+    _add_time_zones(calendar, events, now)
     return calendar
 
 
-def _meeting_events(user: User, stay: Stay | None, now: dt.datetime) -> list[Event]:
+def _meeting_events(
+    user: User, stay: Stay | None, now: dt.datetime, stamp: dt.datetime
+) -> list[Event]:
     manages = Membership.objects.filter(
         house=OuterRef("house"), user=user, role=Membership.Role.MANAGER
     )
@@ -96,10 +142,10 @@ def _meeting_events(user: User, stay: Stay | None, now: dt.datetime) -> list[Eve
         .order_by("starts_at", "pk")
     )
     me = stay.resident_id if stay is not None else None
-    return [_meeting_event(meeting, me=me, now=now) for meeting in meetings]
+    return [_meeting_event(meeting, me=me, stamp=stamp) for meeting in meetings]
 
 
-def _meeting_event(meeting: Meeting, *, me: int | None, now: dt.datetime) -> Event:
+def _meeting_event(meeting: Meeting, *, me: int | None, stamp: dt.datetime) -> Event:
     cancelled = meeting.status == Meeting.Status.CANCELLED
     summary = f"House meeting, {meeting.house.name}"
     lines = []
@@ -112,7 +158,7 @@ def _meeting_event(meeting: Meeting, *, me: int | None, now: dt.datetime) -> Eve
         lines.append("You take the minutes.")
     event = Event.new(
         uid=f"meeting-{meeting.pk}@soberhouse",
-        stamp=now,
+        stamp=stamp,
         created=meeting.created_at,
         start=_local(meeting.starts_at, meeting.house.time_zone),
         summary=summary,
@@ -126,17 +172,36 @@ def _meeting_event(meeting: Meeting, *, me: int | None, now: dt.datetime) -> Eve
     return event
 
 
-def _chore_events(stay: Stay, now: dt.datetime) -> list[Event]:
+def _chore_events(stay: Stay, now: dt.datetime, stamp: dt.datetime) -> list[Event]:
     """The person's own chores in the house they live in, from a week back to the last day the
     rotation has made."""
     since = stay.house.today(now) - dt.timedelta(days=CHORE_DAYS_BACK)
     assignments = (
-        my_assignments(stay).filter(day__gte=since).select_related("chore").order_by("due_at", "pk")
+        my_assignments(stay)
+        .filter(day__gte=since)
+        .select_related("chore")
+        .annotate(
+            swaps_taken=Count("swaps", filter=Q(swaps__status=Swap.Status.ACCEPTED), distinct=True)
+        )
+        .order_by("due_at", "pk")
     )
-    return [_chore_event(assignment, stay.house.time_zone, now) for assignment in assignments]
+    return [_chore_event(assignment, stay.house.time_zone, stamp) for assignment in assignments]
 
 
-def _chore_event(assignment: Assignment, time_zone: str, now: dt.datetime) -> Event:
+# How far along its course a chore's status is: to do (or missed), done, then checked.
+_CHORE_STEP = {Assignment.Status.DONE: 1, Assignment.Status.CHECKED: 2}
+
+
+def chore_sequence(assignment: Assignment, swaps_taken: int) -> int:
+    """The chore event's SEQUENCE, from what happened to it rather than a counter its writers
+    must remember to raise: every swap taken and every redo adds to it, and so does each step
+    from to do to done to checked. A redo (done, then sent back) counts two, so it stays above
+    the "done" it follows. The one step back, undoing a tick within minutes, returns the event
+    to what it said before, with the number it had then."""
+    return swaps_taken + 2 * assignment.redo_count + _CHORE_STEP.get(assignment.status, 0)
+
+
+def _chore_event(assignment: Assignment, time_zone: str, stamp: dt.datetime) -> Event:
     chore = assignment.chore
     summary = f"Chore: {chore.name}"
     if assignment.status in _CHORE_STATUS_SHOWN:
@@ -148,11 +213,12 @@ def _chore_event(assignment: Assignment, time_zone: str, now: dt.datetime) -> Ev
         lines += [f"- {step}" for step in steps]
     event = Event.new(
         uid=f"chore-{assignment.pk}@soberhouse",
-        stamp=now,
+        stamp=stamp,
         created=assignment.created_at,
         start=_local(assignment.due_at, time_zone),
         summary=summary,
         description="\n".join(lines) or None,
+        sequence=chore_sequence(assignment, getattr(assignment, "swaps_taken", 0)),
         # A chore does not make the person busy for anything else.
         transparency="TRANSPARENT",
     )
@@ -165,19 +231,75 @@ def _local(moment: dt.datetime, time_zone: str) -> dt.datetime:
     return moment.astimezone(zoneinfo.ZoneInfo(time_zone))
 
 
-def _add_time_zones(calendar: Calendar, events: list[Event]) -> None:
+def _add_time_zones(calendar: Calendar, events: list[Event], now: dt.datetime) -> None:
     """A VTIMEZONE for each zone the events use, covering a year either side of them. RFC 5545
     wants at least one component in a calendar: an empty feed carries the deployment's zone."""
-    starts = [event.start.date() for event in events]
-    today = timezone.now().date()
-    first = min(starts, default=today)
-    last = max(starts, default=today)
+    today = now.date()
+    starts = [event.start for event in events]
+    first = min((start.date() for start in starts), default=today)
+    last = max((start.date() for start in starts), default=today)
     first_date, last_date = dt.date(first.year - 1, 1, 1), dt.date(last.year + 2, 1, 1)
-    calendar.add_missing_timezones(first_date=first_date, last_date=last_date)
-    if not calendar.subcomponents:
-        calendar.add_component(
-            Timezone.from_tzid(settings.TIME_ZONE, first_date=first_date, last_date=last_date)
-        )
+    zones = sorted({start.tzinfo.key for start in starts} or {settings.TIME_ZONE})
+    for tzid in zones:
+        calendar.add_component(vtimezone(tzid, first_date, last_date))
+
+
+def vtimezone(tzid: str, first_date: dt.date, last_date: dt.date) -> Timezone:
+    """The zone from ``first_date`` to ``last_date`` as RFC 5545 writes it: an observance for
+    each kind of change of offset (to daylight time and back, and any other), starting at the
+    first such change, with one RDATE line for each later one. Each onset is the wall-clock time
+    the change happens at, in the offset before it (RFC 5545 3.6.5): 02:00 for the spring
+    change in Los Angeles, the time clocks are put forward from."""
+    zone = zoneinfo.ZoneInfo(tzid)
+    start = dt.datetime.combine(first_date, dt.time(), zone)
+    observances: dict[tuple, list[dt.datetime]] = {}
+    changes = [(start, start.utcoffset())]
+    changes += _offset_changes(zone, start, dt.datetime.combine(last_date, dt.time(), zone))
+    for moment, offset_before in changes:
+        local = moment.astimezone(zone)
+        kind = (bool(local.dst()), local.tzname(), offset_before, local.utcoffset())
+        onset = (moment.astimezone(dt.UTC) + offset_before).replace(tzinfo=None)
+        observances.setdefault(kind, []).append(onset)
+
+    component = Timezone()
+    component.add("TZID", tzid)
+    for (daylight, name, offset_from, offset_to), onsets in sorted(
+        observances.items(), key=lambda item: item[1][0]
+    ):
+        observance = TimezoneDaylight() if daylight else TimezoneStandard()
+        observance.add("DTSTART", onsets[0])
+        for onset in onsets[1:]:
+            observance.add("RDATE", onset)
+        observance.add("TZNAME", name)
+        observance.add("TZOFFSETFROM", offset_from)
+        observance.add("TZOFFSETTO", offset_to)
+        component.add_component(observance)
+    return component
+
+
+def _offset_changes(
+    zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.timedelta]]:
+    """Each moment in [start, end) at which the zone's UTC offset changes, to the second, with
+    the offset before it. Zones change at most a few times a year, so a look at every day and a
+    bisection of the days that differ is enough."""
+    changes = []
+    day = dt.timedelta(days=1)
+    moment = start.astimezone(dt.UTC)
+    end = end.astimezone(dt.UTC)
+    while moment < end:
+        before = moment.astimezone(zone).utcoffset()
+        if (moment + day).astimezone(zone).utcoffset() != before:
+            low, high = moment, moment + day  # the offset is `before` at low, not at high
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + dt.timedelta(seconds=(high - low).total_seconds() // 2)
+                if middle.astimezone(zone).utcoffset() == before:
+                    low = middle
+                else:
+                    high = middle
+            changes.append((high, before))
+        moment += day
+    return changes
 
 
 # Services: make and replace the address.

@@ -405,6 +405,10 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     created_at = models.DateTimeField(default=timezone.now)
+    # What the feed held when it was last read, and since when: a calendar app that asks again
+    # with the ETag or the date it got is told "not modified" until the feed's contents change.
+    digest = models.CharField(max_length=64, blank=True, editable=False)
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"

@@ -6,21 +6,28 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from email.utils import parsedate_to_datetime
 
 import pytest
 import time_machine
+import vobject
 from django.utils import timezone
+from django.utils.http import http_date
 from icalendar import Calendar
 
 from chores.models import Assignment, Chore
 from chores.schedule import due_at
+from chores.services import chore_check, chore_mark_done, swap_answer, swap_ask
+from meetings.calendar import vtimezone
 from meetings.models import CalendarFeed, Meeting
 from meetings.services import meeting_cancel, meeting_edit
 from residents.models import Membership, Stay
 from soberhouse.models import AuditEvent
+from tests import node
 from tests.factories import HouseFactory, make_resident
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
+SYDNEY = zoneinfo.ZoneInfo("Australia/Sydney")
 
 
 def _meeting(house, *, starts_at=None, days=3, **fields) -> Meeting:
@@ -332,10 +339,13 @@ def test_a_resident_feed_runs_a_fixed_number_of_queries(
         _meeting(harbor, days=n % 50 - 20)
         _chore(resident_harbor, harbor, days=n % 7, name=f"Chore {n}")
     feed = CalendarFeed.objects.create(user=resident_harbor.user)
-    # The feed and its person; their current stay; the meetings; their chores.
-    with django_assert_num_queries(4):
+    # The feed and its person; their current stay; the meetings; their chores; and the first
+    # time, or after a change, the feed's new digest and date.
+    with django_assert_num_queries(5):
         response = client.get(f"/calendar/{feed.token}.ics")
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 2 * count
+    with django_assert_num_queries(4):
+        assert client.get(f"/calendar/{feed.token}.ics").content == response.content
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -346,7 +356,210 @@ def test_a_manager_feed_runs_a_fixed_number_of_queries(
     for n in range(count):
         _meeting(harbor if n % 2 else cedar, days=n % 50 - 20)
     feed = CalendarFeed.objects.create(user=manager_harbor)
-    # The feed and its person; their current stay (none); the meetings.
-    with django_assert_num_queries(3):
+    # The feed and its person; their current stay (none); the meetings; the new digest.
+    with django_assert_num_queries(4):
         response = client.get(f"/calendar/{feed.token}.ics")
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == count
+    with django_assert_num_queries(3):
+        client.get(f"/calendar/{feed.token}.ics")
+
+
+# Other programs read the zones as the tz database does
+
+
+def _starts_by_ical_js(body: bytes) -> dict[str, dt.datetime]:
+    starts = node.run("calendar_starts.mjs", body, package="ical.js")
+    return {
+        uid: dt.datetime.fromisoformat(start.replace("Z", "+00:00"))
+        for uid, start in starts.items()
+    }
+
+
+def _starts_by_vobject(body: bytes) -> dict[str, dt.datetime]:
+    calendar = vobject.readOne(body.decode())
+    return {event.uid.value: event.dtstart.value for event in calendar.vevent_list}
+
+
+def _starts_by_icalendar(body: bytes) -> dict[str, dt.datetime]:
+    """icalendar reads TZIDs it knows from the tz database; this reads the feed's own VTIMEZONE
+    as the other two do."""
+    calendar = Calendar.from_ical(body)
+    zones = {
+        str(zone["TZID"]): zone.to_tz(lookup_tzid=False) for zone in calendar.walk("VTIMEZONE")
+    }
+    starts = {}
+    for event in calendar.walk("VEVENT"):
+        wall_clock = event.decoded("DTSTART").replace(tzinfo=None)
+        tzid = event["DTSTART"].params["TZID"]
+        starts[str(event["UID"])] = wall_clock.replace(tzinfo=zones[tzid])
+    return starts
+
+
+@pytest.mark.parametrize(
+    ("now", "la_days", "sydney_days"),
+    [
+        # The feed reaches back into 2026, so its zones start in 2025 and the 2027 changes are
+        # later dates of their observances.
+        (
+            dt.datetime(2027, 1, 25, 12, tzinfo=dt.UTC),
+            [(2026, 12, 30), (2027, 3, 21)],
+            [(2026, 12, 30)],
+        ),
+        (
+            dt.datetime(2027, 2, 20, 12, tzinfo=dt.UTC),
+            [(2027, 3, 7), (2027, 3, 21)],
+            [(2027, 3, 28), (2027, 4, 11)],
+        ),
+    ],
+)
+def test_three_parsers_read_meetings_after_the_next_change_of_clocks_at_their_true_instant(
+    client, harbor, manager_harbor, now, la_days, sydney_days
+):
+    """Los Angeles puts its clocks forward on 14 March 2027 and Sydney puts them back on 4 April
+    2027: a meeting at 19:00 on either side of each is at 19:00 local for icalendar, vobject and
+    ical.js alike, and at the instant the data holds."""
+    sydney = HouseFactory(slug="bondi", name="Bondi House", time_zone="Australia/Sydney")
+    Membership.objects.create(house=sydney, user=manager_harbor)
+    with time_machine.travel(now, tick=False):
+        meetings = [
+            _meeting(house, starts_at=dt.datetime(*day, 19, tzinfo=zone))
+            for house, zone, days in ((harbor, LA, la_days), (sydney, SYDNEY, sydney_days))
+            for day in days
+        ]
+        body = _fetch(client, manager_harbor).content
+
+    truth = {f"meeting-{meeting.pk}@soberhouse": meeting.starts_at for meeting in meetings}
+    assert dt.datetime(2027, 3, 22, 2, tzinfo=dt.UTC) in truth.values()  # 19:00 PDT
+    for parse in (_starts_by_icalendar, _starts_by_vobject, _starts_by_ical_js):
+        assert parse(body) == truth, parse.__name__
+
+
+def test_each_change_of_clocks_is_on_its_own_line_at_the_time_it_happens(client, harbor):
+    body = vtimezone("America/Los_Angeles", dt.date(2026, 1, 1), dt.date(2029, 1, 1)).to_ical()
+    lines = body.decode().split("\r\n")
+    rdates = [line for line in lines if line.startswith("RDATE")]
+    assert rdates and all("," not in line for line in rdates)
+    # Clocks go forward from 02:00 standard time and back from 02:00 daylight time.
+    assert "RDATE:20270314T020000" in lines
+    assert "RDATE:20271107T020000" in lines
+
+
+@pytest.mark.parametrize(
+    "tzid",
+    [
+        "America/Los_Angeles",
+        "Australia/Sydney",
+        "Australia/Lord_Howe",  # half an hour of daylight time
+        "Pacific/Chatham",  # +12:45
+        "Europe/London",
+        "America/Santiago",
+        "Asia/Tokyo",  # no changes at all
+    ],
+)
+def test_the_zone_it_writes_agrees_with_the_tz_database_every_hour(tzid):
+    zone = zoneinfo.ZoneInfo(tzid)
+    written = Calendar.from_ical(
+        vtimezone(tzid, dt.date(2026, 1, 1), dt.date(2029, 1, 1)).to_ical()
+    ).to_tz(lookup_tzid=False)
+    moment = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
+    while moment < dt.datetime(2028, 12, 31, tzinfo=dt.UTC):
+        wall_clock = moment.astimezone(zone).replace(tzinfo=None)
+        local = moment.astimezone(zone)
+        if local.fold == 0 and local.replace(fold=1).utcoffset() == local.utcoffset():
+            # Outside the repeated hour a wall-clock time names one instant.
+            assert wall_clock.replace(tzinfo=written).utcoffset() == local.utcoffset(), moment
+        moment += dt.timedelta(minutes=30)
+
+
+# Asking again: ETag, Last-Modified and 304
+
+
+def test_asking_again_with_the_etag_or_the_date_is_not_modified(client, harbor, resident_harbor):
+    meeting = _meeting(harbor)
+    first = _fetch(client, resident_harbor.user)
+    feed = CalendarFeed.objects.get(user=resident_harbor.user)
+    url = f"/calendar/{feed.token}.ics"
+    assert first["ETag"].startswith('"') and first["Last-Modified"]
+    assert first["Last-Modified"] == http_date(feed.changed_at.timestamp())
+
+    for headers in (
+        {"If-None-Match": first["ETag"]},
+        {"If-Modified-Since": first["Last-Modified"]},
+    ):
+        again = client.get(url, headers=headers)
+        assert again.status_code == 304, headers
+        assert again.content == b""
+        assert again["ETag"] == first["ETag"]
+    # Nothing changed: the same text, to the byte (DTSTAMP is when the feed last changed).
+    assert client.get(url).content == first.content
+
+    meeting_edit(meeting=meeting, changes={"place": "Back garden"})
+    changed = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert "Back garden" in changed.content.decode()
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 200
+    assert client.get(url, headers={"If-None-Match": changed["ETag"]}).status_code == 304
+
+
+def test_a_change_to_a_chore_changes_the_etag(client, harbor, resident_harbor):
+    assignment = _chore(resident_harbor, harbor)
+    first = _fetch(client, resident_harbor.user)
+    chore_mark_done(assignment=assignment, by=resident_harbor)
+    again = client.get(first.request["PATH_INFO"], headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 200
+    assert "Chore: Kitchen (done)" in again.content.decode()
+
+
+def test_the_last_modified_date_always_moves_forward(client, harbor, resident_harbor):
+    """Two changes within one second still give two dates, so "modified since" never misses
+    the second."""
+    meeting = _meeting(harbor)
+    with time_machine.travel(
+        dt.datetime(2026, 12, 1, 12, 0, 0, 200_000, tzinfo=dt.UTC), tick=False
+    ):
+        first = _fetch(client, resident_harbor.user)
+    meeting_edit(meeting=meeting, changes={"place": "Back garden"})
+    with time_machine.travel(
+        dt.datetime(2026, 12, 1, 12, 0, 0, 700_000, tzinfo=dt.UTC), tick=False
+    ):
+        second = _fetch(client, resident_harbor.user)
+    assert parsedate_to_datetime(second["Last-Modified"]) > parsedate_to_datetime(
+        first["Last-Modified"]
+    )
+    assert (
+        client.get(
+            second.request["PATH_INFO"], headers={"If-Modified-Since": first["Last-Modified"]}
+        ).status_code
+        == 200
+    )
+
+
+# A chore's SEQUENCE comes from what happened to it
+
+
+def _sequence(client, user, assignment) -> int:
+    return _event(_calendar(client, user), f"chore-{assignment.pk}@soberhouse")["SEQUENCE"]
+
+
+def test_a_chore_takes_a_higher_sequence_at_each_change(client, harbor, manager_harbor):
+    asker, taker = make_resident(harbor), make_resident(harbor)
+    assignment = _chore(asker, harbor)
+    seen = [_sequence(client, asker.user, assignment)]
+
+    swap_answer(swap=swap_ask(assignment=assignment, by=asker, of=taker), by=taker, accept=True)
+    seen.append(_sequence(client, taker.user, assignment))
+    assignment.refresh_from_db()
+    chore_mark_done(assignment=assignment, by=taker)
+    seen.append(_sequence(client, taker.user, assignment))
+    assignment.refresh_from_db()
+    chore_check(assignment=assignment, by=manager_harbor, approved=False, note="The floor too")
+    seen.append(_sequence(client, taker.user, assignment))
+    assignment.refresh_from_db()
+    chore_mark_done(assignment=assignment, by=taker)
+    seen.append(_sequence(client, taker.user, assignment))
+    assignment.refresh_from_db()
+    chore_check(assignment=assignment, by=manager_harbor, approved=True)
+    seen.append(_sequence(client, taker.user, assignment))
+
+    assert seen == sorted(set(seen)), seen  # strictly rising
