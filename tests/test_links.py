@@ -19,8 +19,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from chores.models import Assignment
-from tests.conftest import Client
 from tests import crawl
+from tests.conftest import Client
 from tests.crawl import NOW, ROLES
 from tests.test_query_budget import SMALL
 
