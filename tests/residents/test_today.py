@@ -231,6 +231,7 @@ def test_a_discharged_resident_is_told_their_stay_ended(client, harbor, manager_
     assert 'href="/me/data/"' in page
     assert f'href="mailto:{manager_harbor.email}"' in page
     assert 'href="tel:+14155550100"' in page
+    assert "(415) 555-0100" in page
     assert "Pat" in page
 
 
