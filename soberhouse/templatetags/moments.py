@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.conf import settings
 
 from soberhouse import moments
 
@@ -14,9 +13,12 @@ register = template.Library()
 
 
 def _viewer_zone(context) -> str:
-    """The person's zone, for a page that is not about one house (see ``Roles.time_zone``)."""
+    """The person's zone, for a page that is not about one house (see ``Roles.time_zone``). A
+    page for nobody signed in, or rendered without the request, names its zone."""
     roles = context.get("roles")
-    return roles.time_zone if roles is not None else settings.TIME_ZONE
+    if roles is None:
+        raise ValueError("A moment is shown in a zone: give the house's (nobody is signed in)")
+    return roles.time_zone
 
 
 def _zone(context, value, zone):
