@@ -20,6 +20,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from reports.tables import percent
+
 __all__ = ["Series", "bar_chart", "line_chart"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -304,7 +306,11 @@ def _format_value(value: float, unit: str, *, decimals: int = 1) -> str:
 
 
 def _value_or_no_data(value: float | None, unit: str) -> str:
-    return "no data" if value is None else _format_value(value, unit)
+    """A figure in words: a percentage as the report writes every percentage (the axis's
+    round ticks keep their short form)."""
+    if value is None:
+        return "no data"
+    return percent(value) if unit == "%" else _format_value(value, unit)
 
 
 def _num(value: float) -> str:

@@ -86,7 +86,7 @@ def export_run(job_id: int, *, now: dt.datetime | None = None, on_progress=None)
     )
     if not taken:
         return False
-    job = ExportJob.objects.get(pk=job_id)
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
 
     def progress(percent: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(progress=percent)
@@ -101,7 +101,8 @@ def export_run(job_id: int, *, now: dt.datetime | None = None, on_progress=None)
             with_residents=job.with_residents,
             progress=lambda done, steps: progress(5 + 80 * done // steps),
         )
-        content = exports.WRITERS[job.format](report, job.paper)
+        made = exports.Made.for_user(job.requested_by, at=job.started_at)
+        content = exports.WRITERS[job.format](report, paper=job.paper, made=made)
         progress(95)
     except Exception as error:
         log.exception("Export %s failed", job.pk)
@@ -116,7 +117,7 @@ def export_run(job_id: int, *, now: dt.datetime | None = None, on_progress=None)
         progress=100,
         content=content,
         size=len(content),
-        filename=exports.filename(report, exports.EXTENSIONS[job.format]),
+        filename=exports.filename(report, job.format, paper=job.paper),
         resident_ids=sorted({row.resident_id for row in report.residents or []}),
         finished_at=timezone.now(),
     )

@@ -4,20 +4,31 @@ its column says how to show it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from reports.figures import Figures, Report
 from residents.models import Stay
 
 COUNT, NUMBER, PERCENT, CHANGE, TEXT = "count", "number", "percent", "change", "text"
+MONTH = "month"  # a month, held as its first day
+
+# A table with more columns than this does not fit a portrait page: the PDF sets it on a
+# landscape one, the XLSX prints it landscape.
+PORTRAIT_COLUMNS = 9
 
 
 @dataclass(frozen=True)
 class Column:
     title: str
     kind: str = COUNT
-    width: int = 12  # characters, for the XLSX sheet
+    width: int = 12  # characters, for the XLSX sheet (and each column's share in the PDF)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in (COUNT, NUMBER, PERCENT, CHANGE)
 
 
 @dataclass
@@ -29,6 +40,16 @@ class Table:
     total: list | None = None
     note: str = ""
     confidential: bool = False
+
+    @property
+    def wide(self) -> bool:
+        return len(self.columns) > PORTRAIT_COLUMNS
+
+    @property
+    def shares(self) -> list[float]:
+        """Each column's share of the table's width, in percent, from the columns' widths."""
+        whole = sum(column.width for column in self.columns)
+        return [round(100 * column.width / whole, 2) for column in self.columns]
 
 
 def _change(now: float | None, before: float | None) -> float | None:
@@ -266,7 +287,7 @@ def _trend(report: Report) -> Table:
         total = report.total(month)
         rows.append(
             [
-                month.label,
+                month.first,
                 total.census.occupancy_percent,
                 total.chores.completion_percent,
                 total.meetings.attendance_percent,
@@ -276,7 +297,7 @@ def _trend(report: Report) -> Table:
         key="trend",
         title="The last twelve months",
         columns=[
-            Column("Month", TEXT, 16),
+            Column("Month", MONTH, 16),
             Column("Occupancy %", PERCENT, 14),
             Column("Chore completion %", PERCENT, 18),
             Column("House meeting attendance %", PERCENT, 18),
@@ -312,7 +333,7 @@ def _residents(report: Report) -> Table:
         title="Residents",
         columns=[
             Column("House", TEXT, 24),
-            Column("Resident", TEXT, 24),
+            Column("Resident", TEXT, 30),
             Column("Chores assigned", COUNT, 14),
             Column("Done on time", COUNT, 14),
             Column("Done late"),
@@ -344,16 +365,39 @@ NOTICE = (
 )
 
 
+def percent(value: float) -> str:
+    """The one way a percentage is written, everywhere the report shows one (the page, the
+    PDF, the charts' words; the XLSX's number format says the same): one decimal, no space
+    before the sign. 67 → "67.0%", 60.25 → "60.3%", 100 → "100.0%"."""
+    return f"{one_decimal(value)}%"
+
+
+def points(value: float) -> str:
+    """A change in percentage points, as :func:`percent` writes the percentages: "+2.5",
+    "-10.0", "0.0"."""
+    text = one_decimal(value)
+    return text if text == "0.0" or text.startswith("-") else f"+{text}"
+
+
+def one_decimal(value: float) -> str:
+    # Halves round up, as people reading a report expect (82.25 → 82.3); repr gives the
+    # shortest decimal that is this float, so 82.25 is not 82.2499…
+    exact = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return "0.0" if exact == 0 else str(exact)
+
+
 def show(value, kind: str) -> str:
     """A cell as the page and the PDF show it."""
     if value is None:
         return "–"
     if kind == PERCENT:
-        return f"{value:g}%"
+        return percent(value)
     if kind == CHANGE:
-        return f"{value:+g}" if value else "0"
+        return points(value)
     if kind == NUMBER:
         return f"{value:g}"
     if kind == COUNT:
         return f"{value:,}"
+    if kind == MONTH and isinstance(value, dt.date):
+        return f"{value:%B %Y}"
     return str(value)

@@ -11,6 +11,6 @@ register = template.Library()
 def cells(row: list, columns) -> list[dict]:
     """A table row's cells as the page shows them, each with its column's kind."""
     return [
-        {"text": show(value, column.kind), "kind": column.kind}
+        {"text": show(value, column.kind), "kind": column.kind, "numeric": column.numeric}
         for value, column in zip(row, columns, strict=True)
     ]

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 from playwright.sync_api import BrowserContext, expect
 from pypdf import PdfReader
 
@@ -53,6 +54,11 @@ def test_staffs_month_open_the_report_export_xlsx_and_pdf_and_download_both(
     expect(page.get_by_role("img", name="Chore completion")).to_be_visible()
     census = page.get_by_role("region", name="Census")
     expect(census.get_by_role("row", name="All houses")).to_be_visible()
+    # Exporting sits near the top, above the figures, not at the foot of a long page.
+    export = page.get_by_role("button", name="Export").bounding_box()
+    assert export["y"] < page.get_by_label("The month at a glance").bounding_box()["y"]
+    if device == "laptop":
+        assert export["y"] + export["height"] <= 800 * 1.5, export
     step("report")
 
     for file_type, check in (("Excel (XLSX)", _xlsx), ("PDF", _pdf)):
@@ -65,6 +71,7 @@ def test_staffs_month_open_the_report_export_xlsx_and_pdf_and_download_both(
             expect(bar).to_have_attribute("value", "0")
             expect(page.get_by_text("Waiting for a worker… 0%")).to_be_visible()
             step(f"waiting-{file_type}")
+            _the_bar_is_in_the_apps_colours(page)
             with worker_for(queue):
                 # The page asks again every second until the worker has made the file.
                 expect(page.get_by_role("status")).to_contain_text(
@@ -74,6 +81,32 @@ def test_staffs_month_open_the_report_export_xlsx_and_pdf_and_download_both(
         with page.expect_download() as download:
             page.get_by_role("link", name="Download").click()
         check(download.value.path().read_bytes(), month)
+
+
+BRAND = (0x1F, 0x5F, 0x5B)  # --brand in app.css
+
+
+def _the_bar_is_in_the_apps_colours(page) -> None:
+    """Half full, the bar's filled part is the app's green, not the browser's own blue. (A
+    copy of the bar, beside it, so that the page's asking again every second cannot swap it
+    away.)"""
+    page.evaluate(
+        """() => {
+            const box = document.createElement("div");
+            box.className = "export-progress";
+            const copy = document.querySelector(".export-progress progress").cloneNode();
+            copy.id = "half-full";
+            copy.value = 50;
+            box.append(copy);
+            document.querySelector("main").append(box);
+        }"""
+    )
+    bar = page.locator("#half-full")
+    shot = Image.open(io.BytesIO(bar.screenshot())).convert("RGB")
+    width, height = shot.size
+    filled = shot.getpixel((width // 4, height // 2))
+    assert all(abs(mine - theirs) <= 12 for mine, theirs in zip(filled, BRAND, strict=True)), filled
+    bar.evaluate("bar => bar.parentElement.remove()")
 
 
 def _xlsx(content: bytes, month) -> None:

@@ -111,7 +111,7 @@ def test_it_draws_a_value_above_y_max_at_the_top():
     grid_ys = [float(line.get("y1")) for line in _group(root, "grid")[0].findall("svg:line", NS)]
     first = _group(root, "series")[0].find("svg:circle", NS)
     assert float(first.get("cy")) == pytest.approx(grid_ys[-1], abs=0.1)
-    assert "Dec 25 120%" in _desc(root)
+    assert "Dec 25 120.0%" in _desc(root)
 
 
 @pytest.mark.parametrize(
@@ -195,7 +195,7 @@ def test_it_escapes_hostile_text():
     clean = HOSTILE.replace("\x01", "")
     assert root.find("svg:title", NS).text == clean
     assert _texts(_group(root, "legend")[0])[0] == clean
-    assert f"{clean}: {clean} 1%" in _desc(root)
+    assert f"{clean}: {clean} 1.0%" in _desc(root)
 
 
 def test_the_bar_chart_escapes_hostile_text():
@@ -282,7 +282,7 @@ def test_the_description_reads_out_the_values():
 
     assert _desc(root).startswith(
         "Occupancy by month, Dec 25 to Nov 26. "
-        "All houses: Dec 25 82%, Jan 26 no data, Feb 26 82.5%, Mar 26 82.3%, Apr 26 82%,"
+        "All houses: Dec 25 82.0%, Jan 26 no data, Feb 26 82.5%, Mar 26 82.3%, Apr 26 82.0%,"
     )
 
 
@@ -351,13 +351,13 @@ def test_bars_keep_their_order_and_show_label_and_value():
     )
 
     [first, second] = _group(root, "bar")
-    assert _texts(first) == ["Relapse", "2%"]
-    assert _texts(second) == ["Completed program", "8%"]
+    assert _texts(first) == ["Relapse", "2.0%"]
+    assert _texts(second) == ["Completed program", "8.0%"]
     label, value = first.findall("svg:text", NS)
     rect = first.find("svg:rect", NS)
     assert float(label.get("x")) <= float(rect.get("x"))
     assert float(value.get("x")) > float(rect.get("x")) + float(rect.get("width"))
-    assert _desc(root) == "Discharges by exit reason. Relapse: 2%, Completed program: 8%."
+    assert _desc(root) == "Discharges by exit reason. Relapse: 2.0%, Completed program: 8.0%."
 
 
 def test_a_long_bar_label_wraps_onto_two_lines():

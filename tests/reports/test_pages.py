@@ -161,7 +161,7 @@ def test_the_xlsx_has_a_sheet_per_section_with_numbers_as_numbers(
     assert (job.status, job.progress, job.filename) == (
         "done",
         100,
-        "soberhouse-report-2026-10-2-houses.xlsx",
+        "soberhouse-report-2026-10-cedar_harbor.xlsx",
     )
     book = load_workbook(io.BytesIO(_download(client, job)))
     assert book.sheetnames == [
@@ -173,7 +173,10 @@ def test_the_xlsx_has_a_sheet_per_section_with_numbers_as_numbers(
         "Outside meetings",
         "Peer mentoring",
         "The last twelve months",
+        "About",
     ]
+    assert book["About"]["A4"].value.startswith("Made 20 November 2026, 18:00 UTC by ")
+    assert book.properties.creator == f"{staff.full_name} ({staff.email})"
     census = book["Census"]
     assert census["A1"].value == "Census · October 2026"
     assert [cell.value for cell in census[2]][:4] == ["House", "Beds", "Bed-nights", "Occupancy %"]
@@ -185,6 +188,16 @@ def test_the_xlsx_has_a_sheet_per_section_with_numbers_as_numbers(
     assert census.column_dimensions["A"].width >= 20
     chores = book["Chores"]
     assert [cell.value for cell in chores[4]][:8] == ["Harbor House", 4, 3, 0, 1, 0, 0, 75.0]
+    # Months are dates, shown as months.
+    trend = book["The last twelve months"]
+    assert trend["A14"].value.date() == dt.date(2026, 10, 1)  # a date, not "October 2026"
+    assert trend["A14"].is_date and trend["A14"].number_format == "mmmm yyyy"
+    # Set up to print: the page's width, the title and header on every page.
+    for sheet in book.worksheets:
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert census.print_title_rows == "$1:$2"
+    assert census.page_setup.orientation == "portrait"
 
 
 def test_the_csv_zip_holds_one_file_per_section(
@@ -194,7 +207,9 @@ def test_the_csv_zip_holds_one_file_per_section(
     archive = zipfile.ZipFile(io.BytesIO(_download(client, job)))
     names = archive.namelist()
     assert names[0] == "README.txt" and "02-discharges.csv" in names
-    rows = list(csv.reader(io.StringIO(archive.read("01-census.csv").decode("utf-8-sig"))))
+    census = archive.read("01-census.csv").decode("utf-8")
+    assert census.startswith("\ufeffHouse,")  # the mark Excel reads as UTF-8, then the header
+    rows = list(csv.reader(io.StringIO(census.removeprefix("\ufeff"))))
     assert rows[0][:4] == ["House", "Beds", "Bed-nights", "Occupancy %"]
     assert rows[1][:4] == ["Harbor House", "8", "62", "25.0"]
     assert len(rows) == 2  # one house: no total row
@@ -209,7 +224,9 @@ def test_the_pdf_holds_the_headings_and_the_key_numbers(
     text = "\n".join(page.extract_text() for page in reader.pages)
     for heading in ("Monthly report · October 2026", "Census", "Chores", "Peer mentoring"):
         assert heading in text
-    assert "25%" in text and "75%" in text  # harbor's occupancy and chore completion
+    assert "25.0%" in text and "75.0%" in text  # harbor's occupancy and chore completion
+    assert f"Made 20 November 2026, 18:00 UTC by {staff.full_name} ({staff.email})" in text
+    assert reader.metadata.author == f"{staff.full_name} ({staff.email})"
     width, height = (float(value) for value in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     letter = exports.to_pdf(figures.build([lived_in.stays.get().house], OCTOBER))
@@ -236,9 +253,12 @@ def test_a_per_resident_export_carries_the_notice_and_is_a_recorded_disclosure(
     csv_job = _export(client, staff, capture, format="csv", residents="on")
     archive = zipfile.ZipFile(io.BytesIO(_download(client, csv_job)))
     assert "CONFIDENTIAL" in archive.read("README.txt").decode()
-    residents_file = next(name for name in archive.namelist() if name.endswith("residents.csv"))
-    text = archive.read(residents_file).decode("utf-8-sig")
-    assert text.startswith('"CONFIDENTIAL: This information')
+    assert csv_job.filename == "soberhouse-report-2026-10-cedar_harbor-confidential.zip"
+    text = archive.read("09-residents-confidential.csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["House", "Resident"] and rows[0][-1] == "Notice"
+    assert {row[-1] for row in rows[1:]} == {exports.ROW_NOTICE}
+    assert len({len(row) for row in rows}) == 1  # the same columns on every line
     pdf_job = _export(client, staff, capture, format="pdf", residents="on")
     text = " ".join(
         " ".join(page.extract_text().split())
@@ -317,7 +337,8 @@ def test_the_progress_moves_from_0_to_100_and_the_file_matches_a_direct_export(
     assert seen[0] == 0 and seen[-1] == 100
     assert seen == sorted(seen) and len(set(seen)) >= 10
     job.refresh_from_db()
-    direct = exports.to_csv(figures.build([cedar, harbor], OCTOBER))
+    made = exports.Made.for_user(staff, at=job.started_at)
+    direct = exports.to_csv(figures.build([cedar, harbor], OCTOBER), made=made)
     assert bytes(job.content) == direct
     page = client.get(f"/reports/exports/{job.pk}/").content.decode()
     assert f"/reports/exports/{job.pk}/download/" in page
@@ -346,7 +367,7 @@ def test_the_sweep_runs_waiting_jobs_and_forgets_expired_ones(staff, lived_in, h
 
 
 def test_a_failed_export_says_why(client, staff, lived_in, harbor, monkeypatch):
-    def broken(report, paper):
+    def broken(report, **options):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setitem(exports.WRITERS, "csv", broken)

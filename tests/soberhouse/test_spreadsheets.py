@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from soberhouse.spreadsheets import UTF8_BOM, csv_text, safe_cell
+from soberhouse.spreadsheets import UTF8_BOM, csv_text, safe_cell, xlsx_cell
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,15 @@ def test_it_writes_a_csv_that_opens_with_the_mark_and_escapes_cells():
     assert text.startswith(UTF8_BOM)
     rows = list(csv.reader(io.StringIO(text.removeprefix(UTF8_BOM))))
     assert rows == [["name", "days"], ["'=1+1", "12"], ["", "-3"]]
+
+
+def test_an_xlsx_cell_is_never_a_formula_and_keeps_numbers():
+    from openpyxl import Workbook
+
+    sheet = Workbook().active
+    typed = xlsx_cell(sheet, row=1, column=1, value="=1+1")
+    hidden = xlsx_cell(sheet, row=2, column=1, value="\x01=HYPERLINK(1)")  # a control first
+    number = xlsx_cell(sheet, row=3, column=1, value=-2.5)
+    assert (typed.value, typed.data_type, typed.quotePrefix) == ("'=1+1", "s", True)
+    assert (hidden.value, hidden.data_type) == ("'=HYPERLINK(1)", "s")
+    assert (number.value, number.data_type) == (-2.5, "n")
