@@ -19,7 +19,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from chores import outcomes
@@ -221,6 +221,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, request=None) -> None:
     meeting.refresh_from_db()
     audit.record(action="meeting.cancel", request=request, obj=meeting, changes={"reason": reason})
     notifications.meeting_reminders_cancel(meeting)
+    _refresh_following(meeting)
 
 
 @transaction.atomic
@@ -238,19 +239,46 @@ def meeting_close(*, meeting: Meeting, request=None, now: dt.datetime | None = N
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
     meeting.refresh_from_db()
     audit.record(action="meeting.held", request=request, obj=meeting)
+    _refresh_following(meeting, now=now)
 
 
 # The agenda
 
 
-def _previous_held(meeting: Meeting) -> Meeting | None:
+def _previous(meeting: Meeting) -> Meeting | None:
+    """The house's meeting before this one that was not cancelled: held, under way, or still to
+    come. A meeting's agenda covers what happened since it, so two coming meetings never bring
+    up the same newcomer, milestone or chores (each is on the first agenda after it)."""
     return (
-        Meeting.objects.filter(
-            house_id=meeting.house_id, status=Meeting.Status.HELD, starts_at__lt=meeting.starts_at
-        )
+        Meeting.objects.filter(house_id=meeting.house_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
         .order_by("-starts_at")
         .first()
     )
+
+
+def _not_reached(
+    meeting: Meeting, previous: Meeting | None, since: dt.date, now: dt.datetime
+) -> QuerySet[AgendaItem]:
+    """Business still to talk about that belongs on this agenda: the items people added (or
+    that were carried) at the meeting before, once it has started, and at meetings cancelled
+    since, that nobody marked discussed. An item discussed anywhere does not come back."""
+    earlier = Meeting.objects.filter(house_id=meeting.house_id, starts_at__lt=meeting.starts_at)
+    if previous is not None:
+        earlier = earlier.filter(starts_at__gte=previous.starts_at)
+    else:
+        start = wall_clock(since, dt.time(0), meeting.house.time_zone)
+        earlier = earlier.filter(starts_at__gte=start)
+    before = earlier.filter(
+        Q(status=Meeting.Status.CANCELLED)
+        | Q(status=Meeting.Status.HELD)
+        | Q(status=Meeting.Status.SCHEDULED, starts_at__lte=now)
+    )
+    return AgendaItem.objects.filter(
+        meeting__in=before,
+        kind__in=[AgendaItem.Kind.ADDED, AgendaItem.Kind.CARRIED_OVER],
+        discussed=False,
+    ).order_by("meeting__starts_at", "pk")
 
 
 def _chores_words(counts: outcomes.Outcomes) -> str:
@@ -264,14 +292,21 @@ def _chores_words(counts: outcomes.Outcomes) -> str:
     return ", ".join(parts)
 
 
-def automatic_items(meeting: Meeting) -> dict[str, tuple[str, str, int | None]]:
+def automatic_items(
+    meeting: Meeting, *, now: dt.datetime | None = None
+) -> dict[str, tuple[str, str, int | None]]:
     """{key: (kind, text, resident id)} of what the agenda brings up by itself: newcomers to
-    welcome, milestones to celebrate (of those who share them), chores missed or redone since
-    the last meeting, motions on the table, and business the last meeting did not reach."""
+    welcome and milestones to celebrate (of those who share them) since the meeting before,
+    chores missed, done late or redone since that meeting's day, motions on the table, and
+    business the meeting before (or one cancelled since) did not reach."""
+    now = now or timezone.now()
     house = meeting.house
     day = meeting.day()
-    previous = _previous_held(meeting)
+    previous = _previous(meeting)
     since = previous.day() + dt.timedelta(days=1) if previous else day - dt.timedelta(days=7)
+    # The chores of the last meeting's own day were not known when it met (it counted up to
+    # the day before), so they are this meeting's to bring up.
+    chores_since = previous.day() if previous else since
     items: dict[str, tuple[str, str, int | None]] = {}
     for stay in (
         stays_on(house, day)
@@ -292,7 +327,7 @@ def automatic_items(meeting: Meeting) -> dict[str, tuple[str, str, int | None]]:
             f"on {moments.shown(milestone.date, 'day')}.",
             soon.resident.pk,
         )
-    counted = outcomes.by_resident([house.pk], since, day - dt.timedelta(days=1))
+    counted = outcomes.by_resident([house.pk], chores_since, day - dt.timedelta(days=1))
     worth_a_word = {key: value for key, value in counted.items() if value.needs_a_word}
     people = Resident.objects.in_bulk([resident_id for _, resident_id in worth_a_word])
     for (_, resident_id), counts in sorted(
@@ -312,15 +347,11 @@ def automatic_items(meeting: Meeting) -> dict[str, tuple[str, str, int | None]]:
             f"Motion on the table: {motion.text[:200]} (moved by {motion.mover.name})",
             None,
         )
-    if previous is not None:
-        for item in previous.agenda.filter(
-            kind__in=[AgendaItem.Kind.ADDED, AgendaItem.Kind.CARRIED_OVER], discussed=False
-        ):
-            items[f"carried:{item.carried_from_id or item.pk}"] = (
-                AgendaItem.Kind.CARRIED_OVER,
-                item.text,
-                item.resident_id,
-            )
+    for item in _not_reached(meeting, previous, since, now):
+        items.setdefault(
+            f"carried:{item.carried_from_id or item.pk}",
+            (AgendaItem.Kind.CARRIED_OVER, item.text, item.resident_id),
+        )
     return items
 
 
@@ -332,7 +363,7 @@ def agenda_refresh(meeting: Meeting, *, now: dt.datetime | None = None) -> bool:
     meeting = Meeting.objects.select_for_update().select_related("house").get(pk=meeting.pk)
     if meeting.status != Meeting.Status.SCHEDULED or meeting.has_started(now):
         return False
-    wanted = automatic_items(meeting)
+    wanted = automatic_items(meeting, now=now)
     have = {item.key: item for item in meeting.agenda.exclude(key="")}
     meeting.agenda.exclude(key="").exclude(key__in=list(wanted)).delete()
     changed = []
@@ -360,6 +391,22 @@ def agenda_refresh(meeting: Meeting, *, now: dt.datetime | None = None) -> bool:
     return True
 
 
+def _refresh_following(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
+    """The next meeting's agenda follows at once what this one did (held, cancelled, an item
+    discussed), rather than at the beat task's next round."""
+    following = (
+        Meeting.objects.filter(
+            house_id=meeting.house_id,
+            starts_at__gt=meeting.starts_at,
+            status=Meeting.Status.SCHEDULED,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if following is not None:
+        agenda_refresh(following, now=now)
+
+
 @transaction.atomic
 def agenda_add(*, meeting: Meeting, text: str, by, request=None, now=None) -> AgendaItem:
     """Anyone in the house adds an item before the meeting starts."""
@@ -377,6 +424,7 @@ def agenda_add(*, meeting: Meeting, text: str, by, request=None, now=None) -> Ag
         text=text,
         added_by=by,
         resident=getattr(by, "resident", None),
+        created_at=now or timezone.now(),
     )
     audit.record(action="meeting.agenda_add", actor=by, request=request, obj=item)
     return item
@@ -392,13 +440,21 @@ def agenda_discussed(*, item: AgendaItem, discussed: bool, request=None) -> None
         obj=item,
         changes={"discussed": discussed},
     )
+    if item.meeting.has_started():  # before it starts, the next agenda does not read it
+        _refresh_following(item.meeting)
 
 
 # Attendance and minutes
 
 
 def attendance_mark(
-    *, meeting: Meeting, resident: Resident, status: str, by, request=None
+    *,
+    meeting: Meeting,
+    resident: Resident,
+    status: str,
+    by,
+    request=None,
+    now: dt.datetime | None = None,
 ) -> Attendance:
     """Mark one resident present, late, excused or absent. Only residents living in the house on
     the meeting's day can be marked, and only once the meeting's day has come."""
@@ -411,7 +467,7 @@ def attendance_mark(
         if meeting.status == Meeting.Status.CANCELLED:
             raise ValidationError("This meeting was cancelled.")
         day = meeting.day()
-        if meeting.house.today() < day:
+        if meeting.house.today(now) < day:
             raise ValidationError("Attendance is taken on the day of the meeting.")
         if not stays_on(meeting.house, day).filter(resident=resident).exists():
             raise ValidationError(
@@ -420,7 +476,7 @@ def attendance_mark(
         attendance, _ = Attendance.objects.update_or_create(
             meeting=meeting,
             resident=resident,
-            defaults={"status": status, "marked_by": by, "marked_at": timezone.now()},
+            defaults={"status": status, "marked_by": by, "marked_at": now or timezone.now()},
         )
         audit.record(
             action="meeting.attendance",
@@ -443,7 +499,9 @@ class MinutesConflict(ValidationError):
         self.meeting = meeting
 
 
-def minutes_save(*, meeting: Meeting, text: str, version: int, by, request=None) -> int:
+def minutes_save(
+    *, meeting: Meeting, text: str, version: int, by, request=None, now: dt.datetime | None = None
+) -> int:
     """Save the minutes if nobody else saved them since ``version``; returns the new version.
     Saving the same text again changes nothing."""
     if meeting.status == Meeting.Status.CANCELLED:
@@ -459,7 +517,9 @@ def minutes_save(*, meeting: Meeting, text: str, version: int, by, request=None)
         if current.minutes == text:
             return version
         Meeting.objects.filter(pk=meeting.pk).update(
-            minutes=text, minutes_version=F("minutes_version") + 1, minutes_saved_at=timezone.now()
+            minutes=text,
+            minutes_version=F("minutes_version") + 1,
+            minutes_saved_at=now or timezone.now(),
         )
         audit.record(
             action="meeting.minutes",
@@ -491,9 +551,11 @@ def motion_propose(
     office: str = "",
     nominee: Resident | None = None,
     request=None,
+    now: dt.datetime | None = None,
 ) -> Motion:
+    now = now or timezone.now()
     text = text.strip()
-    today = house.today()
+    today = house.today(now)
     errors = {}
     if not text:
         errors["text"] = "Write the motion as the house will vote on it."
@@ -518,6 +580,7 @@ def motion_propose(
         office=office,
         nominee=nominee,
         proposed_by=by,
+        created_at=now,
     )
     audit.record(action="motion.propose", actor=by, request=request, obj=motion)
     return motion
@@ -555,7 +618,15 @@ def may_vote(motion: Motion, resident: Resident | None) -> bool:
     )
 
 
-def vote_cast(*, motion: Motion, resident: Resident, choice: str, by, request=None) -> Vote:
+def vote_cast(
+    *,
+    motion: Motion,
+    resident: Resident,
+    choice: str,
+    by,
+    request=None,
+    now: dt.datetime | None = None,
+) -> Vote:
     """One vote per person per motion: the database refuses a second one. The motion is locked
     (after its meeting, as ``motion_close`` locks them) and its vote checked open on the locked
     row, so a vote cast as the vote closes is either in the count or refused, never kept
@@ -570,7 +641,11 @@ def vote_cast(*, motion: Motion, resident: Resident, choice: str, by, request=No
             if not may_vote(motion, resident):
                 raise ValidationError("Only residents present at the meeting vote.")
             vote = Vote.objects.create(
-                motion=motion, resident=resident, choice=choice, recorded_by=by
+                motion=motion,
+                resident=resident,
+                choice=choice,
+                recorded_by=by,
+                at=now or timezone.now(),
             )
             audit.record(
                 action="motion.vote",
@@ -586,9 +661,11 @@ def vote_cast(*, motion: Motion, resident: Resident, choice: str, by, request=No
 
 
 @transaction.atomic
-def motion_close(*, motion: Motion, by, request=None) -> str:
+def motion_close(*, motion: Motion, by, request=None, now: dt.datetime | None = None) -> str:
     """Count the votes and decide: passed, failed, or no quorum when too few were present. A
-    passed election makes its nominee an officer. Returns the result."""
+    passed election makes its nominee an officer. Returns the result. ``now`` is when the vote
+    closed (the decision's date in the decisions log and the monthly report): a record entered
+    afterwards passes the meeting's own time."""
     motion = _lock_open_vote(motion)
     meeting = motion.meeting
     settings = meeting_settings(meeting.house)
@@ -606,7 +683,7 @@ def motion_close(*, motion: Motion, by, request=None) -> str:
     notifications.motion_open_cancel(motion)
     Motion.objects.filter(pk=motion.pk).update(
         status=result,
-        decided_at=timezone.now(),
+        decided_at=now or timezone.now(),
         yes=tally.yes,
         no=tally.no,
         abstain=tally.abstain,

@@ -222,6 +222,79 @@ def test_business_not_reached_is_carried_over(meeting, harbor, resident_harbor):
     ]
 
 
+def _missed(house, resident, day):
+    chore, _ = Chore.objects.get_or_create(house=house, name="Kitchen")
+    return Assignment.objects.create(
+        chore=chore,
+        house=house,
+        day=day,
+        due_at=due_at(day, chore.due_time, house.time_zone),
+        resident=resident,
+        points=2,
+        status="missed",
+    )
+
+
+def _automatic(meeting):
+    return sorted(meeting.agenda.exclude(key="").values_list("kind", "text"))
+
+
+def test_two_coming_meetings_bring_up_each_thing_once(thursday, harbor, resident_harbor):
+    Meeting.objects.create(  # last Sunday's, held
+        house=harbor,
+        starts_at=SUNDAY_7PM - dt.timedelta(weeks=1),
+        regular_on=SUNDAY - dt.timedelta(weeks=1),
+        place="The living room",
+        status="held",
+    )
+    newcomer = make_resident(harbor, move_in=D(2026, 12, 8), full_name="Nico New")
+    _missed(harbor, resident_harbor, D(2026, 12, 9))
+    services.meetings_schedule(harbor)
+    coming = Meeting.objects.filter(house=harbor, status="scheduled").order_by("starts_at")
+    first, second, *later = coming
+    assert {kind for kind, _ in _automatic(first)} == {"newcomer", "chores"}
+    assert first.agenda.get(kind="newcomer").resident == newcomer
+    # what the first meeting brings up is not on the next ones too
+    assert [_automatic(meeting) for meeting in (second, *later)] == [[], [], []]
+
+
+def test_the_chores_of_the_meetings_own_day_come_up_at_the_next(meeting, harbor, resident_harbor):
+    with time_machine.travel(SUNDAY_7PM + dt.timedelta(minutes=90), tick=False):
+        services.meeting_close(meeting=meeting)
+    _missed(harbor, resident_harbor, SUNDAY)  # due at 20:00, after the meeting
+    following = Meeting.objects.get(regular_on=SUNDAY + dt.timedelta(weeks=1))
+    with time_machine.travel(SUNDAY_7PM + dt.timedelta(days=1), tick=False):
+        services.agenda_refresh(following)
+    assert _automatic(following) == [
+        (
+            "chores",
+            "Chores since the last meeting: Alex Harbor — 1 missed. How can the house help?",
+        )
+    ]
+
+
+def test_a_discussed_item_does_not_come_back(meeting, harbor, resident_harbor):
+    """Held with one item reached and one not; the next meeting cancelled with business of its
+    own: the one after carries what was not reached at either, and never what was."""
+    newcomer = make_resident(harbor, move_in=D(2026, 12, 11), full_name="Nico New")
+    services.agenda_refresh(meeting)
+    reached = services.agenda_add(meeting=meeting, text="Porch light", by=resident_harbor.user)
+    services.agenda_add(meeting=meeting, text="Parking", by=resident_harbor.user)
+    cancelled, after = Meeting.objects.filter(house=harbor, starts_at__gt=meeting.starts_at)[:2]
+    services.agenda_add(meeting=cancelled, text="Movie night", by=resident_harbor.user)
+    with time_machine.travel(SUNDAY_7PM + dt.timedelta(minutes=90), tick=False):
+        for item in meeting.agenda.exclude(text="Parking"):
+            services.agenda_discussed(item=item, discussed=True)
+        assert meeting.agenda.filter(kind="newcomer", resident=newcomer, discussed=True).exists()
+        services.meeting_close(meeting=meeting)  # brings the next agenda up to date at once
+    assert _automatic(cancelled) == [("carried_over", "Parking")]
+    with time_machine.travel(SUNDAY_7PM + dt.timedelta(days=2), tick=False):
+        services.meeting_cancel(meeting=cancelled, reason="The house is at the convention")
+    assert _automatic(after) == [("carried_over", "Movie night"), ("carried_over", "Parking")]
+    assert reached.text not in " ".join(text for _, text in _automatic(after))
+    assert not after.agenda.filter(kind="newcomer").exists()  # welcomed at the held meeting
+
+
 # Attendance
 
 

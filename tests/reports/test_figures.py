@@ -9,12 +9,13 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+import time_machine
 
 from chores.models import Assignment, Chore
 from meetings.models import Attendance, Meeting, Motion, OutsideMeeting
 from peerlog.models import Entry, Pairing
 from reports.figures import Month, build
-from residents.models import Resident, SobrietyDateChange, Stay
+from residents.models import House, Resident, SobrietyDateChange, Stay
 from tests.factories import HouseFactory, ResidentFactory, UserFactory, make_assignment
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
@@ -366,3 +367,24 @@ def test_a_mentee_is_quiet_from_the_houses_overdue_days_on(harbor):
     pair("Oz", "Pia", (1, 8, 14, 19))  # 7 days on the 8th, before that day's contact
     mentoring = build([harbor], NOVEMBER).of(harbor).mentoring
     assert (mentoring.active_pairs, mentoring.quiet_mentees) == (2, 1)
+
+
+def test_the_demo_dates_its_decisions_by_its_meetings(db):
+    """The demo runs its past meetings at their own times: November's report counts the motions
+    decided at November's meetings, whatever day the demo was built."""
+    from django.core.management import call_command
+
+    with time_machine.travel(dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC)):
+        call_command("seed_demo", allow_without_debug=True)
+    demo = House.objects.get(slug="harbor")
+    meetings = build([demo], NOVEMBER).of(demo).meetings
+    # four Sundays held in November; two elections at the first, a motion passed and one
+    # failed at the last
+    assert (meetings.held, meetings.passed, meetings.failed) == (4, 3, 1)
+    decided = Motion.objects.filter(house=demo).select_related("meeting__house")
+    assert {
+        (motion.decided_at.astimezone(LA).date(), motion.meeting.day()) for motion in decided
+    } == {
+        (D(2026, 11, 8), D(2026, 11, 8)),
+        (D(2026, 11, 29), D(2026, 11, 29)),
+    }
