@@ -31,6 +31,7 @@ from residents.invitations import invitation_create, invitation_token
 from residents.milestones import months_later
 from residents.models import House, Invitation, Resident, Stay
 from soberhouse import audit
+from soberhouse.mail import unsubscribe_token
 from soberhouse.models import Notification, User
 from tests.conftest import Client, turn_on_totp
 
@@ -241,6 +242,14 @@ def _cast(extra: int) -> Cast:
             "monthly": monthly.pk,
             "token": invitation_token(invitation),
             "feeds": feeds,
+            "unsubscribe": {
+                role: unsubscribe_token(user.pk, "chores.today")
+                for role, user in (
+                    ("resident", resident.user),
+                    ("manager", manager),
+                    ("staff", staff),
+                )
+            },
         },
     )
 
@@ -270,6 +279,7 @@ def _pages(role: str, cast: Cast) -> list[Page]:
         _page("notification_preferences"),
         _page("chore_checks"),
         _page("calendar_feed", token=ids["feeds"][role]),
+        _page("notification_unsubscribe", token=ids["unsubscribe"][role]),
     ]
     if role == "resident":
         return [
@@ -412,6 +422,7 @@ def _stand_in_cast() -> Cast:
     ids = {key: 1 for key in ("pairing", "my_chore", "swap", "to_check", "chore", "held")}
     ids.update(coming=1, former=1, export=1, monthly=1, token="t")
     ids["feeds"] = dict.fromkeys(ROLES, "t")
+    ids["unsubscribe"] = dict.fromkeys(ROLES, "t")
     return Cast(
         house=House(slug="house"),
         resident=Resident(pk=1),
