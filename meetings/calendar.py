@@ -21,6 +21,7 @@ Angeles): several dates on one RDATE line are read as one by vobject and ical.js
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import zoneinfo
 
@@ -250,21 +251,10 @@ def vtimezone(tzid: str, first_date: dt.date, last_date: dt.date) -> Timezone:
     first such change, with one RDATE line for each later one. Each onset is the wall-clock time
     the change happens at, in the offset before it (RFC 5545 3.6.5): 02:00 for the spring
     change in Los Angeles, the time clocks are put forward from."""
-    zone = zoneinfo.ZoneInfo(tzid)
-    start = dt.datetime.combine(first_date, dt.time(), zone)
-    observances: dict[tuple, list[dt.datetime]] = {}
-    changes = [(start, start.utcoffset())]
-    changes += _offset_changes(zone, start, dt.datetime.combine(last_date, dt.time(), zone))
-    for moment, offset_before in changes:
-        local = moment.astimezone(zone)
-        kind = (bool(local.dst()), local.tzname(), offset_before, local.utcoffset())
-        onset = (moment.astimezone(dt.UTC) + offset_before).replace(tzinfo=None)
-        observances.setdefault(kind, []).append(onset)
-
     component = Timezone()
     component.add("TZID", tzid)
-    for (daylight, name, offset_from, offset_to), onsets in sorted(
-        observances.items(), key=lambda item: item[1][0]
+    for (daylight, name, offset_from, offset_to), onsets in _observances(
+        tzid, first_date, last_date
     ):
         observance = TimezoneDaylight() if daylight else TimezoneStandard()
         observance.add("DTSTART", onsets[0])
@@ -275,6 +265,27 @@ def vtimezone(tzid: str, first_date: dt.date, last_date: dt.date) -> Timezone:
         observance.add("TZOFFSETTO", offset_to)
         component.add_component(observance)
     return component
+
+
+# The span moves once a year, so each process works out a zone's changes once.
+@functools.lru_cache(maxsize=64)
+def _observances(tzid: str, first_date: dt.date, last_date: dt.date) -> tuple:
+    """((daylight, name, offset from, offset to), (onset, ...)) for each kind of change, in the
+    order of their first onsets."""
+    zone = zoneinfo.ZoneInfo(tzid)
+    start = dt.datetime.combine(first_date, dt.time(), zone)
+    observances: dict[tuple, list[dt.datetime]] = {}
+    changes = [(start, start.utcoffset())]
+    changes += _offset_changes(zone, start, dt.datetime.combine(last_date, dt.time(), zone))
+    for moment, offset_before in changes:
+        local = moment.astimezone(zone)
+        kind = (bool(local.dst()), local.tzname(), offset_before, local.utcoffset())
+        onset = (moment.astimezone(dt.UTC) + offset_before).replace(tzinfo=None)
+        observances.setdefault(kind, []).append(onset)
+    return tuple(
+        (kind, tuple(onsets))
+        for kind, onsets in sorted(observances.items(), key=lambda item: item[1][0])
+    )
 
 
 def _offset_changes(

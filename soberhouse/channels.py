@@ -4,7 +4,7 @@ people (SMS, web push) is one more class here:
     class SmsChannel(Channel):
         name = "sms"
 
-        def wanted_by(self, preference):
+        def wanted_by(self, preference, kind):
             return preference.sms  # a field to add to NotificationPreference
 
         def send(self, notification):
@@ -20,13 +20,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
+from soberhouse import mail
 from soberhouse.models import Notification, NotificationPreference
 
 
 class Channel:
     name = ""
 
-    def wanted_by(self, preference: NotificationPreference) -> bool:
+    def wanted_by(self, preference: NotificationPreference, kind: str) -> bool:
         raise NotImplementedError
 
     def open_batch(self) -> None:
@@ -41,13 +42,15 @@ class Channel:
 
 class EmailChannel(Channel):
     """Plain text and HTML from templates. The subject and the first line say only what kind of
-    thing is waiting (a count, a time), never a note's words."""
+    thing is waiting (a count, a time), never a note's words. A notification to a person
+    carries a one-click unsubscribe from its kind (the digest: from notification emails); an
+    invitation, to someone with no account, has nothing to unsubscribe from."""
 
     name = "email"
     connection = None
 
-    def wanted_by(self, preference: NotificationPreference) -> bool:
-        return preference.email
+    def wanted_by(self, preference: NotificationPreference, kind: str) -> bool:
+        return preference.email and kind not in preference.email_muted_kinds
 
     def open_batch(self) -> None:
         """One connection to the mail server for the whole batch (opened on the first send)."""
@@ -59,19 +62,25 @@ class EmailChannel(Channel):
         self.connection = None
 
     def send(self, notification: Notification) -> None:
+        headers = {"Message-ID": message_id_of("notification", notification)}
+        unsubscribe = ""
+        # Someone without an account has no preferences to change.
+        if notification.recipient_id:
+            headers |= mail.unsubscribe_headers(notification.recipient_id, notification.kind)
+            unsubscribe = mail.unsubscribe_url(notification.recipient_id, notification.kind)
         context = {
             "notification": notification,
             "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
-            # Someone without an account has no preferences to change.
             "preferences": f"{settings.SITE_URL}/notifications/preferences/"
             if notification.recipient
             else "",
+            "unsubscribe": unsubscribe,
         }
         message = EmailMultiAlternatives(
             subject=notification.subject,
             body=render_to_string("notifications/email.txt", context),
             to=[notification.recipient.email if notification.recipient else notification.address],
-            headers={"Message-ID": f"<notification-{notification.pk}@soberhouse>"},
+            headers=headers,
             connection=self.connection,
         )
         message.attach_alternative(
@@ -93,13 +102,17 @@ class EmailChannel(Channel):
                 for notification in notifications
             ],
             "preferences": f"{settings.SITE_URL}/notifications/preferences/",
+            "unsubscribe": mail.unsubscribe_url(recipient.pk, mail.ALL_KINDS),
         }
-        first = min(notification.pk for notification in notifications)
+        first = min(notifications, key=lambda notification: notification.pk)
         message = EmailMultiAlternatives(
             subject=f"Your Soberhouse notifications: {len(notifications)} new",
             body=render_to_string("notifications/digest.txt", context),
             to=[recipient.email],
-            headers={"Message-ID": f"<notification-digest-{first}@soberhouse>"},
+            headers={
+                "Message-ID": message_id_of("digest", first),
+                **mail.unsubscribe_headers(recipient.pk, mail.ALL_KINDS),
+            },
             connection=self.connection,
         )
         message.attach_alternative(
@@ -108,12 +121,21 @@ class EmailChannel(Channel):
         message.send(fail_silently=False)
 
 
+def message_id_of(what: str, notification: Notification) -> str:
+    """The email's Message-ID: the same for the same row every time it is sent, so a copy sent
+    twice folds away, and no other row's in this install or any other (its creation time and
+    the site's domain)."""
+    return mail.message_id(
+        what, notification.pk, notification.created_at.strftime("%Y%m%d%H%M%S%f")
+    )
+
+
 class InAppChannel(Channel):
     """The list in the navigation: a row is there once it is sent."""
 
     name = "in_app"
 
-    def wanted_by(self, preference: NotificationPreference) -> bool:
+    def wanted_by(self, preference: NotificationPreference, kind: str) -> bool:
         return preference.in_app
 
     def send(self, notification: Notification) -> None:

@@ -182,6 +182,8 @@ class NotificationPreference(models.Model):
         User, on_delete=models.CASCADE, related_name="notification_preference"
     )
     muted_kinds = models.JSONField(default=list, blank=True)
+    # Kinds the person still sees in the app but not by email (an email's unsubscribe link).
+    email_muted_kinds = models.JSONField(default=list, blank=True)
     email = models.BooleanField(default=True)
     in_app = models.BooleanField(default=True)
     quiet_from = models.TimeField(null=True, blank=True)

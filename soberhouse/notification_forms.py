@@ -18,6 +18,14 @@ class NotificationPreferenceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    email_kinds = forms.MultipleChoiceField(
+        label="Which of them by email",
+        choices=list(KINDS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Unticked ones come only to your list here. An email's “No more emails like "
+        "this one” link unticks its kind.",
+    )
     email = forms.BooleanField(label="By email", required=False)
     in_app = forms.BooleanField(label="In my notifications list here", required=False)
     digest = forms.BooleanField(
@@ -43,6 +51,7 @@ class NotificationPreferenceForm(forms.Form):
     def initial_from(cls, preference: NotificationPreference) -> dict:
         return {
             "kinds": [kind for kind in KINDS if kind not in preference.muted_kinds],
+            "email_kinds": [kind for kind in KINDS if kind not in preference.email_muted_kinds],
             "email": preference.email,
             "in_app": preference.in_app,
             "digest": preference.digest,
@@ -70,6 +79,10 @@ class NotificationPreferenceForm(forms.Form):
         data = self.cleaned_data
         unknown = [kind for kind in preference.muted_kinds if kind not in KINDS]
         preference.muted_kinds = [kind for kind in KINDS if kind not in data["kinds"]] + unknown
+        unknown = [kind for kind in preference.email_muted_kinds if kind not in KINDS]
+        preference.email_muted_kinds = [
+            kind for kind in KINDS if kind not in data["email_kinds"]
+        ] + unknown
         preference.email = data["email"]
         preference.in_app = data["in_app"]
         preference.digest = data["digest"]

@@ -29,9 +29,11 @@ import zoneinfo
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from soberhouse import audit, mail
 from soberhouse.channels import CHANNELS, EMAIL, channel_named
 from soberhouse.clock import wall_clock
 from soberhouse.models import Notification, NotificationPreference, User
@@ -136,7 +138,7 @@ def notify(
             send_after=send_after[channel.name],
         )
         for channel in CHANNELS
-        if channel.wanted_by(preference)
+        if channel.wanted_by(preference, kind)
     ]
     if not rows:
         return 0
@@ -250,6 +252,39 @@ def settle(
     if recipient is not None:
         unread = unread.filter(recipient=recipient)
     return changed + unread.update(read_at=now or timezone.now())
+
+
+@transaction.atomic
+def email_unsubscribe(*, user: User, kind: str, request: HttpRequest | None = None) -> bool:
+    """Stop email of one kind to the person (``mail.ALL_KINDS``: every notification email), as
+    an email's one-click unsubscribe asks; what is still waiting to go by email is withdrawn.
+    The in-app list keeps coming. Returns False when that email was off already."""
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    before = {"email": preference.email, "email_muted_kinds": list(preference.email_muted_kinds)}
+    if kind == mail.ALL_KINDS:
+        preference.email = False
+    elif kind not in preference.email_muted_kinds:
+        preference.email_muted_kinds = [*preference.email_muted_kinds, kind]
+    changes = audit.diff(
+        before, {"email": preference.email, "email_muted_kinds": preference.email_muted_kinds}
+    )
+    if not changes:
+        return False
+    preference.save(update_fields=["email", "email_muted_kinds"])
+    waiting = Notification.objects.filter(
+        recipient=user, channel=EMAIL.name, status=Notification.Status.PENDING
+    )
+    if kind != mail.ALL_KINDS:
+        waiting = waiting.filter(kind=kind)
+    waiting.update(status=Notification.Status.CANCELLED, claimed_until=None)
+    audit.record(
+        action="notifications.unsubscribed",
+        actor=user,
+        request=request,
+        obj=preference,
+        changes=changes,
+    )
+    return True
 
 
 # Dispatch

@@ -194,8 +194,13 @@ EMAIL_USE_TLS = _email.use_tls
 EMAIL_USE_SSL = _email.use_ssl
 EMAIL_FILE_PATH = _email.file_path
 EMAIL_TIMEOUT = 10
+# The Date header with its zone (the deployment's, UTC: "+0000"); Django's default writes
+# "-0000", which says the zone is unknown.
+EMAIL_USE_LOCALTIME = True
+# Development mail stays on the machine: a .localhost domain (RFC 6761) is nobody's, so a
+# message that did leave by mistake could not pass for anyone's real address.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or (
-    "Soberhouse <soberhouse@localhost>"
+    "Soberhouse <no-reply@soberhouse.localhost>"
     if DEBUG
     else env_required("DEFAULT_FROM_EMAIL", _PRODUCTION)
 )

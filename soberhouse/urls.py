@@ -173,6 +173,11 @@ urlpatterns = [
         notification_views.notification_preferences,
         name="notification_preferences",
     ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.notification_unsubscribe,
+        name="notification_unsubscribe",
+    ),
     # Notifications: the staff's operations page (residents/notification_operations.py)
     path(
         "notifications/operations/",

@@ -24,6 +24,7 @@ from residents.invitations import invitation_create, invitation_token
 from residents.milestones import months_later
 from residents.models import House, Invitation, Resident, Stay
 from soberhouse import audit
+from soberhouse.mail import unsubscribe_token
 from soberhouse.models import Notification, User
 from tests.conftest import turn_on_totp
 
@@ -234,6 +235,14 @@ def cast(extra: int) -> Cast:
             "monthly": monthly.pk,
             "token": invitation_token(invitation),
             "feeds": feeds,
+            "unsubscribe": {
+                role: unsubscribe_token(user.pk, "chores.today")
+                for role, user in (
+                    ("resident", resident.user),
+                    ("manager", manager),
+                    ("staff", staff),
+                )
+            },
         },
     )
 
@@ -263,6 +272,7 @@ def pages(role: str, cast: Cast) -> list[Page]:
         page("notification_preferences"),
         page("chore_checks"),
         page("calendar_feed", token=ids["feeds"][role]),
+        page("notification_unsubscribe", token=ids["unsubscribe"][role]),
     ]
     if role == "resident":
         return [
@@ -354,6 +364,7 @@ def stand_in_cast() -> Cast:
     ids = {key: 1 for key in ("pairing", "my_chore", "swap", "to_check", "chore", "held")}
     ids.update(coming=1, former=1, export=1, monthly=1, token="t")
     ids["feeds"] = dict.fromkeys(ROLES, "t")
+    ids["unsubscribe"] = dict.fromkeys(ROLES, "t")
     return Cast(
         house=House(slug="house"),
         resident=Resident(pk=1),

@@ -11,6 +11,7 @@ import pytest
 
 from residents.invitations import invitation_create, invitation_token
 from residents.models import Invitation
+from soberhouse.mail import unsubscribe_token
 
 PERSONAS = [
     "anonymous",
@@ -72,10 +73,11 @@ class _PeerURL(str):
 
 class _NotificationURL(str):
     """A URL template with a {notification} placeholder: an in-app notification sent to
-    resident_harbor, from ``_notification_objects`` (1 in ``test_every_url_is_in_the_matrix``)."""
+    resident_harbor, and {unsubscribe}: the signed token of resident_harbor's emails of its
+    kind, from ``_notification_objects`` (1 and "t" in ``test_every_url_is_in_the_matrix``)."""
 
     def format(self, /, *args, **kwargs):
-        return str.format(self, *args, **{"notification": 1, **kwargs})
+        return str.format(self, *args, **{"notification": 1, "unsubscribe": "t", **kwargs})
 
 
 class _ReportURL(str):
@@ -298,6 +300,20 @@ MATRIX = [
         [LOGIN, 405, 405, 405, 405, 405],
     ),
     ("get", "/notifications/preferences/", [LOGIN, 200, 200, 200, 200, 200]),
+    # An email's unsubscribe link: no sign-in, the signed token names the person and the kind.
+    # A GET asks to confirm; a POST without RFC 8058's "List-Unsubscribe=One-Click" is refused.
+    (
+        "get",
+        _NotificationURL("/notifications/unsubscribe/{unsubscribe}/"),
+        [200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "post",
+        _NotificationURL("/notifications/unsubscribe/{unsubscribe}/"),
+        [400, 400, 400, 400, 400, 400],
+    ),
+    ("get", "/notifications/unsubscribe/not-signed-by-us/", [404, 404, 404, 404, 404, 404]),
+    ("post", "/notifications/unsubscribe/not-signed-by-us/", [404, 404, 404, 404, 404, 404]),
     # Notifications: the staff's operations page
     ("get", "/notifications/operations/?days=30", [LOGIN, 404, 404, 404, 404, 200]),
     ("post", "/notifications/operations/999999/retry/", [LOGIN, 404, 404, 404, 404, 404]),
@@ -532,7 +548,10 @@ def _notification_objects(request):
         status=Notification.Status.SENT,
         sent_at=timezone.now(),
     )
-    objects.update(notification=notification.pk)
+    objects.update(
+        notification=notification.pk,
+        unsubscribe=unsubscribe_token(resident.user.pk, "chores.today"),
+    )
 
 
 @pytest.fixture(autouse=True)

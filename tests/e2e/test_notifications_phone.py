@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
+from soberhouse.mail import unsubscribe_token
 from soberhouse.models import Notification, NotificationPreference
 from tests.e2e.conftest import assert_it_fits_a_phone, sign_in_as
 
@@ -52,7 +53,8 @@ def test_a_resident_reads_notifications_and_sets_quiet_hours_on_a_phone(
 
     page.goto(f"{live_server.url}/notifications/preferences/")
     assert_it_fits_a_phone(page)
-    page.get_by_label("Your chores each morning").uncheck()
+    kinds = page.get_by_role("group", name="What to tell me about")
+    kinds.get_by_label("Your chores each morning").uncheck()
     page.get_by_label("Quiet from").fill("22:00")
     page.get_by_role("button", name="Save my preferences").click()
     expect(page.get_by_text("Give the time quiet hours end")).to_be_visible()
@@ -64,3 +66,23 @@ def test_a_resident_reads_notifications_and_sets_quiet_hours_on_a_phone(
     preference = NotificationPreference.objects.get(user=user)
     assert preference.muted_kinds == ["chores.today"]
     assert preference.quiet_until.hour == 7
+
+
+def test_an_emails_unsubscribe_link_asks_then_stops_that_kind_on_a_phone(
+    transactional_db, live_server, resident_harbor, page: Page, screenshot
+):
+    """Opened from the email on a phone, signed out: a page that says what stops, one button."""
+    user = resident_harbor.user
+    token = unsubscribe_token(user.pk, "meetings.tomorrow")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/notifications/unsubscribe/{token}/")
+    expect(page.get_by_role("heading", name="Stop these emails?")).to_be_visible()
+    expect(page.get_by_text("The house meeting tomorrow")).to_be_visible()
+    assert_it_fits_a_phone(page)
+    screenshot(page, "unsubscribe")
+    page.get_by_role("button", name="Stop these emails").click()
+    expect(page.get_by_role("heading", name="Emails stopped")).to_be_visible()
+    assert_it_fits_a_phone(page)
+    screenshot(page, "unsubscribed")
+    preference = NotificationPreference.objects.get(user=user)
+    assert preference.email_muted_kinds == ["meetings.tomorrow"]

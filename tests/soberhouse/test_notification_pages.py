@@ -191,7 +191,7 @@ def test_the_unread_count_is_one_query(client, me, django_assert_num_queries):
 
 
 def _form(**overrides):
-    data = {"kinds": list(KINDS), "email": "on", "in_app": "on"}
+    data = {"kinds": list(KINDS), "email_kinds": list(KINDS), "email": "on", "in_app": "on"}
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 

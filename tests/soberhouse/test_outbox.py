@@ -130,7 +130,7 @@ def test_dispatch_sends_each_row_once(person, harbor):
     [message] = mail.outbox
     assert (message.subject, message.to) == ("You have 2 chores today", [person.email])
     assert "Kitchen counters" in message.body and "/chores/" in message.body
-    assert message.extra_headers["Message-ID"].startswith("<notification-")
+    assert message.extra_headers["Message-ID"].startswith("<notification.")
     assert outbox.unread_count(person) == 1
 
 

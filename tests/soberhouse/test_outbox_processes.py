@@ -33,6 +33,7 @@ from reports.models import ExportJob
 from reports.services import exports_sweep
 from residents.models import Invitation
 from soberhouse import outbox
+from soberhouse.channels import message_id_of
 from soberhouse.embedded import ROOT, wait_for
 from soberhouse.models import Notification
 from tests.conftest import turn_on_totp
@@ -42,7 +43,7 @@ pytestmark = pytest.mark.slow
 
 CELERY = str(Path(sys.executable).with_name("celery"))
 DISPATCH = "soberhouse.tasks.dispatch_notifications"
-MESSAGE_ID = re.compile(r"^Message-ID: (<notification-\d+@soberhouse>)\s*$", re.MULTILINE)
+MESSAGE_ID = re.compile(r"^Message-ID: (<notification\.[^>\s]+>)\s*$", re.MULTILINE)
 
 
 # Environment for the children
@@ -207,8 +208,8 @@ def _notify(person, occurrence: str) -> None:
 
 
 def _expected_ids() -> set[str]:
-    emails = Notification.objects.filter(channel="email").values_list("pk", flat=True)
-    return {f"<notification-{pk}@soberhouse>" for pk in emails}
+    emails = Notification.objects.filter(channel="email")
+    return {message_id_of("notification", row) for row in emails}
 
 
 # a. A real worker and beat
