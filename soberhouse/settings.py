@@ -273,7 +273,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A broker that accepts connections but never answers (frozen, not dead) must not hold a page:
+# publishing gives up within about BROKER_TIMEOUT * 2 and the job stays a row in Postgres, which
+# the beat sweep runs. Without socket_timeout redis-py waits for an answer forever. The worker's
+# BRPOP polls every second, under these timeouts.
+BROKER_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": BROKER_TIMEOUT,
+}
+# One retry at once (a connection the broker dropped is made again), then give up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "UTC"
 # Beat writes its schedule file after every sent task, so the file's age says whether beat lives.
 CELERY_BEAT_SYNC_EVERY = 1
