@@ -114,6 +114,9 @@ if not _database_url:
 DATABASES = {"default": parse_database_url("DATABASE_URL", _database_url)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A server that takes the connection and never answers (frozen, not down) must not hold a request
+# or a task for ever: libpq gives up connecting after this many seconds.
+DATABASES["default"]["OPTIONS"]["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis carries Celery's messages and nothing else: every piece of state lives in PostgreSQL,

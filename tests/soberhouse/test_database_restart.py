@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError, connections
 
 from soberhouse.embedded import EmbeddedPostgres
 from tests.appserver import free_port, get, gunicorn, manage, server_env, session_for
+from tests.faults import frozen_server
 
 pytestmark = pytest.mark.slow
 
@@ -99,3 +101,28 @@ def test_requests_recover_when_postgresql_restarts(postgres, tmp_path):
     assert before and set(before) == {200}, before
     after = [status for started, _, status in answers if started > back]
     assert after and set(after) == {200}, after
+
+
+def test_a_database_that_takes_the_connection_and_never_answers_is_given_up(django_db_blocker):
+    """With PostgreSQL frozen, connecting ends in an error within connect_timeout (the request
+    then answers 503) instead of waiting for ever."""
+    default = connections["default"]
+    outcome = []
+    with frozen_server() as (port, taken):
+
+        def connect():
+            frozen = default.__class__({**default.settings_dict, "HOST": "127.0.0.1", "PORT": port})
+            try:
+                with django_db_blocker.unblock():  # a server of its own, not the test database
+                    frozen.ensure_connection()
+            except OperationalError as error:
+                outcome.append(error)
+            finally:
+                frozen.close()
+
+        thread = threading.Thread(target=connect, daemon=True)
+        thread.start()
+        thread.join(60)  # without a connect timeout it waits for ever; this bound tells them apart
+        assert not thread.is_alive(), "connecting to a frozen PostgreSQL never gave up"
+    assert taken and len(outcome) == 1
+    assert 0 < default.settings_dict["OPTIONS"]["connect_timeout"] <= 10

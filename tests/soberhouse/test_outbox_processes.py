@@ -17,7 +17,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -38,6 +37,7 @@ from soberhouse.embedded import ROOT, wait_for
 from soberhouse.models import Notification
 from tests.conftest import turn_on_totp
 from tests.factories import UserFactory, make_assignment, make_manager
+from tests.faults import frozen_server
 
 pytestmark = pytest.mark.slow
 
@@ -476,35 +476,9 @@ def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
 
 @pytest.fixture
 def frozen_broker():
-    """A redis:// address on loopback whose server accepts every connection and never says a
-    word, as a stopped (SIGSTOP) or wedged Redis does; yields the address and the count of
-    connections it took."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.2)
-    held: list[socket.socket] = []
-    done = threading.Event()
-
-    def hold():
-        while not done.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-
-    thread = threading.Thread(target=hold, daemon=True)
-    thread.start()
-    try:
-        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0", held
-    finally:
-        done.set()
-        thread.join(5)
-        for connection_ in held:
-            connection_.close()
-        listener.close()
+    """A redis:// address whose server takes connections and never answers, and what it took."""
+    with frozen_server() as (port, taken):
+        yield f"redis://127.0.0.1:{port}/0", taken
 
 
 BROKER_FROZEN = """
