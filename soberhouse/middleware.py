@@ -3,9 +3,9 @@ from __future__ import annotations
 import sys
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
-from django.template import TemplateDoesNotExist, loader
+from django.template import loader
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
@@ -30,8 +30,19 @@ def _note_database_error(sender, request=None, **kwargs):  # noqa: ARG001
     """Mark a request that failed because the database did not answer (Django sends this signal
     inside its ``except`` block, so the exception is the one being handled)."""
     error = sys.exc_info()[1]
-    if request is not None and isinstance(error, (OperationalError, InterfaceError)):
+    if (
+        request is not None
+        and isinstance(error, (OperationalError, InterfaceError))
+        and _unreachable(connections[DEFAULT_DB_ALIAS])
+    ):
         request.soberhouse_database_unavailable = True
+
+
+def _unreachable(wrapper) -> bool:
+    """No connection could be made, or the server ended it (shut down, restarted). A deadlock or
+    a timeout leaves the connection working: that stays a 500, a fault of ours."""
+    raw = wrapper.connection
+    return raw is None or raw.closed or raw.broken
 
 
 def database_unavailable(get_response):
@@ -58,7 +69,8 @@ def _unavailable() -> HttpResponse:
     # Rendered without the request: its context processors would ask the database again.
     try:
         body = loader.render_to_string("503.html")
-    except TemplateDoesNotExist:
+    except Exception:  # noqa: BLE001 - plain words rather than a second failure
+        # No 503.html, or one that needs what is down.
         body = "Soberhouse is briefly unavailable. Please try again in a minute."
         response = HttpResponse(body, status=503, content_type="text/plain; charset=utf-8")
     else:
