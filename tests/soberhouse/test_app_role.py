@@ -135,3 +135,30 @@ def test_the_app_role_writes_rows_and_cannot_empty_the_audit_trail(app_role):
 def test_it_refuses_to_grant_the_role_it_runs_as(db):
     with pytest.raises(CommandError, match="owner"):
         call_command("grant_app_role", connection.settings_dict["USER"])
+
+
+def test_create_makes_a_login_role_that_can_do_nothing_else(transactional_db, monkeypatch):
+    role = f"soberhouse_app_{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("APP_DATABASE_PASSWORD", uuid.uuid4().hex)
+    try:
+        call_command("grant_app_role", role, create=True, stdout=io.StringIO())
+        call_command("grant_app_role", role, create=True, stdout=io.StringIO())  # again: no error
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles"
+                " WHERE rolname = %s",
+                [role],
+            )
+            assert cursor.fetchone() == (True, False, False, False)
+            cursor.execute("SELECT count(*) FROM pg_tables WHERE tableowner = %s", [role])
+            assert cursor.fetchone() == (0,)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            cursor.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def test_create_needs_the_password(db, monkeypatch):
+    monkeypatch.delenv("APP_DATABASE_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="APP_DATABASE_PASSWORD"):
+        call_command("grant_app_role", "soberhouse_app_nobody", create=True)

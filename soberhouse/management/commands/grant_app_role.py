@@ -6,7 +6,7 @@ owns every table; the app's role (web, worker, beat) does not own any, so it can
 the audit trail only add and read them (the append-only trigger refuses UPDATE and DELETE for the
 owner too). Run it as the owner after every ``migrate``: tables that a migration made are granted
 then. ``--create`` makes the role first (with ``LOGIN`` and the password in the environment
-variable ``--password-from``) when it does not exist yet.
+variable ``--password-from``) when it does not exist yet, and otherwise sets that password again.
 """
 
 from __future__ import annotations
@@ -53,16 +53,19 @@ def grant_app_role(role: str) -> list[str]:
     return tables
 
 
-def _create_role(role: str, password: str) -> bool:
-    """Make a login role that owns nothing and can make nothing; False when it exists already."""
+def _ensure_role(role: str, password: str) -> bool:
+    """A login role that owns nothing and can make nothing, with ``password`` (set again when it
+    exists, so a password changed in .env takes effect); True when it was created."""
+    name, secret = sql.Identifier(role), sql.Literal(password)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         if cursor.fetchone():
+            cursor.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(name, secret))
             return False
         cursor.execute(
             sql.SQL(
                 "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD {}"
-            ).format(sql.Identifier(role), sql.Literal(password))
+            ).format(name, secret)
         )
     return True
 
@@ -95,7 +98,7 @@ class Command(BaseCommand):
             password = os.environ.get(password_from, "")
             if not password:
                 raise CommandError(f"--create needs the role's password in {password_from}.")
-            if _create_role(role, password):
+            if _ensure_role(role, password):
                 self.stdout.write(f"Created the role {role}.")
         tables = grant_app_role(role)
         self.stdout.write(
