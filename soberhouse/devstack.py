@@ -1,9 +1,11 @@
-"""``./dev run``, ``./dev test``, ``./dev backup`` and ``./dev restore``: bring up what the app
-needs, run it, take it all down again.
+"""``./dev run``, ``./dev demo``, ``./dev test``, ``./dev backup`` and ``./dev restore``: bring up
+what the app needs, run it, take it all down again.
 
-``run`` migrates, loads the demo and runs the web app (Django's development server), a Celery worker
-and Celery beat. ``test`` runs the whole pytest suite. Both use ``DATABASE_URL`` and ``REDIS_URL``
-when they are set and otherwise starts the embedded servers (see :mod:`soberhouse.embedded`). On
+``run`` migrates, loads the demo into a new, empty database (never over one people use) and runs
+the web app (Django's development server), a Celery worker and Celery beat. ``demo --reset``
+deletes everything in the database and builds the demo again. ``test`` runs the whole pytest
+suite. They use ``DATABASE_URL`` and ``REDIS_URL`` when they are set and otherwise start the
+embedded servers (see :mod:`soberhouse.embedded`). On
 Ctrl-C, SIGTERM or the death of any part, every process this command started is stopped.
 ``backup`` and ``restore`` dump the app's database to a file and load one back (see
 :mod:`soberhouse.backups`); they need only PostgreSQL.
@@ -126,7 +128,8 @@ def run(port: int) -> int:
     os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     with backing_services():
         _manage("migrate", "--noinput")
-        _manage("seed_demo")
+        # Only into an empty database: a password or a record someone changed stays as it is.
+        _manage("seed_demo", "--if-empty")
         celery = [sys.executable, "-m", "celery", "-A", "soberhouse"]
         schedule = str(var_dir() / "celerybeat-schedule")
         _stop_leftover_children()
@@ -153,6 +156,18 @@ def run(port: int) -> int:
             _stop(processes)
             _children_file().unlink(missing_ok=True)
             say("stopped")
+
+
+def demo(*, reset: bool) -> int:
+    """Build the demo into an empty database, or with ``reset`` into one emptied first."""
+    os.environ.setdefault("DEBUG", "true")
+    with backing_services(broker=False):
+        _manage("migrate", "--noinput")
+        try:
+            _manage("seed_demo", *(["--reset"] if reset else []))
+        except subprocess.CalledProcessError:
+            return 1
+    return 0
 
 
 def test(pytest_args: list[str]) -> int:
@@ -216,6 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="run the app, worker and beat with the demo")
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    demo_parser = commands.add_parser(
+        "demo", help="build the demo into an empty database (--reset: delete everything first)"
+    )
+    demo_parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="delete every account and record in the database, then build the demo again",
+    )
     commands.add_parser("test", help="run the whole test suite (extra arguments go to pytest)")
     bench_parser = commands.add_parser("bench", help="run a benchmark script from bench/")
     bench_parser.add_argument("script")
@@ -237,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
             return run(args.port)
         if args.command == "bench":
             return bench(args.script, rest)
+        if args.command == "demo":
+            if rest:
+                parser.error(f"unrecognized arguments: {' '.join(rest)}")
+            return demo(reset=args.reset)
         if args.command in {"backup", "restore"}:
             if rest:
                 parser.error(f"unrecognized arguments: {' '.join(rest)}")

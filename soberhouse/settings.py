@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # While PostgreSQL does not answer: 503, not 500 (inside CSP, so the page keeps its policy).
+    "soberhouse.middleware.database_unavailable",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,6 +117,9 @@ if not _database_url:
 DATABASES = {"default": parse_database_url("DATABASE_URL", _database_url)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A server that takes the connection and never answers (frozen, not down) must not hold a request
+# or a task for ever: libpq gives up connecting after this many seconds.
+DATABASES["default"]["OPTIONS"]["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis carries Celery's messages and nothing else: every piece of state lives in PostgreSQL,
@@ -286,7 +291,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A broker that accepts connections but never answers (frozen, not dead) must not hold a page:
+# publishing gives up within about BROKER_TIMEOUT * 2 and the job stays a row in Postgres, which
+# the beat sweep runs. Without socket_timeout redis-py waits for an answer forever. The worker's
+# BRPOP polls every second, under these timeouts.
+BROKER_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": BROKER_TIMEOUT,
+}
+# One retry at once (a connection the broker dropped is made again), then give up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "UTC"
 # Beat writes its schedule file after every sent task, so the file's age says whether beat lives.
 CELERY_BEAT_SYNC_EVERY = 1

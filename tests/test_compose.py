@@ -17,7 +17,8 @@ from soberhouse.management.commands.healthcheck import DEFAULT_SCHEDULE
 from tests.processes import manage
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = {"postgres", "redis", "web", "worker", "beat"}
+SERVICES = {"postgres", "redis", "migrate", "web", "worker", "beat"}
+LONG_RUNNING = SERVICES - {"migrate"}  # migrate runs once and exits
 APP_SERVICES = ["web", "worker", "beat"]
 # settings.py reads the environment only through these helpers of soberhouse/env.py.
 ENV_READERS = {"env_str", "env_required", "env_bool", "env_int", "env_list"}
@@ -39,6 +40,10 @@ def _command(name: str) -> str:
 def _host(url: str) -> str | None:
     """The host of a URL in which compose has not yet replaced the ${...} variables."""
     return urlsplit(re.sub(r"\$\{[^}]*\}", "x", url)).hostname
+
+
+def _user(url: str) -> str | None:
+    return urlsplit(re.sub(r"\$\{[^}]*\}", "x", url)).username
 
 
 def _example() -> dict[str, str]:
@@ -88,11 +93,11 @@ def _settings_environment(values: dict[str, str]) -> dict[str, str]:
     return {**keep, **values, "DJANGO_SETTINGS_MODULE": "soberhouse.settings"}
 
 
-def test_it_has_exactly_the_five_services():
+def test_it_has_exactly_these_services():
     assert set(_compose()["services"]) == SERVICES
 
 
-@pytest.mark.parametrize("name", sorted(SERVICES))
+@pytest.mark.parametrize("name", sorted(LONG_RUNNING))
 def test_every_service_has_a_health_check(name):
     test = _service(name)["healthcheck"]["test"]
 
@@ -111,16 +116,37 @@ def test_app_services_are_checked_by_the_healthcheck_command(name):
     ]
 
 
-def test_web_migrates_before_gunicorn_binds_8000():
-    command = _command("web")
+def test_migrate_runs_the_migrations_then_grants_the_app_role_as_the_owner():
+    service = _service("migrate")
+    command = _command("migrate")
 
     assert "python manage.py migrate --noinput" in command
-    assert command.index("migrate") < command.index("gunicorn soberhouse.wsgi:application")
+    # A failed migration must stop the start, not be followed by the grants anyway.
+    assert "&& python manage.py grant_app_role soberhouse_app --create" in command
+    assert command.index("migrate --noinput") < command.index("grant_app_role")
+    owner = _service("postgres")["environment"]["POSTGRES_USER"]
+    assert _user(service["environment"]["DATABASE_URL"]) == owner == "soberhouse"
+    assert service["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    assert service.get("restart") == "no"
+
+
+def test_web_serves_as_gunicorn_once_migrate_has_finished():
+    command = _command("web")
+
+    assert command.startswith("sh -c exec gunicorn soberhouse.wsgi:application")
+    assert "migrate" not in command  # the app's role could not run migrations
     assert "--bind 0.0.0.0:8000" in command
     assert "--workers" in command
     assert "--forwarded-allow-ips" in command
-    # A failed migration must stop the start, not be followed by gunicorn anyway.
-    assert "&& exec gunicorn" in command
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_connect_as_the_app_role_after_migrate(name):
+    service = _service(name)
+    assert _user(service["environment"]["DATABASE_URL"]) == "soberhouse_app"
+    assert service["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    # The owner's password, which .env holds for compose, is blanked for the app.
+    assert service["environment"]["POSTGRES_PASSWORD"] == ""
 
 
 def test_worker_runs_celery_worker():

@@ -18,6 +18,7 @@ import psutil
 import pytest
 
 from soberhouse.embedded import ROOT, wait_for
+from tests.processes import manage
 
 pytestmark = pytest.mark.slow
 
@@ -147,7 +148,27 @@ def test_run_starts_from_an_empty_var_and_leaves_nothing_when_stopped(tmp_path, 
     assert leftovers == []
 
 
+CHANGE_PASSWORD = """
+from soberhouse.models import User
+user = User.objects.get(email="manager.harbor@demo.test")
+user.set_password("a-password-someone-chose-2026")
+user.save()
+"""
+PASSWORD_KEPT = """
+from soberhouse.models import User
+user = User.objects.get(email="manager.harbor@demo.test")
+print("KEPT", user.check_password("a-password-someone-chose-2026"))
+"""
+
+
+def _shell(var_dir: Path, script: str) -> str:
+    result = manage("shell", "-c", script, env={**_environment(var_dir), "DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_the_next_run_cleans_up_after_a_run_killed_outright(tmp_path):
+    """It also keeps what a person changed: the demo goes only into an empty database."""
     var_dir = tmp_path / "var"
     port = _free_port()
     first = _start_run(var_dir, port, tmp_path / "first.log")
@@ -155,10 +176,13 @@ def test_the_next_run_cleans_up_after_a_run_killed_outright(tmp_path):
     left_behind = _everything_started(first, var_dir) - {_postmaster_pid(var_dir)}
     first.kill()  # SIGKILL: no cleanup at all
     first.wait()
+    _shell(var_dir, CHANGE_PASSWORD)  # the embedded PostgreSQL outlived the killed run
     second = _start_run(var_dir, port, tmp_path / "second.log")
     try:
         _wait_until_ready(tmp_path / "second.log")
         _assert_all_gone(left_behind)
+        assert "the demo is not loaded over it" in (tmp_path / "second.log").read_text()
+        assert "KEPT True" in _shell(var_dir, PASSWORD_KEPT)
         started = _everything_started(second, var_dir)
         second.send_signal(signal.SIGTERM)
         second.wait(90)

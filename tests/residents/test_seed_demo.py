@@ -1,9 +1,15 @@
 import datetime as dt
+import io
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
 
 from residents.models import House, Membership, Resident, Stay
-from soberhouse.models import User
+from soberhouse import audit
+from soberhouse.models import AuditEvent, User
+from tests.factories import UserFactory
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -18,6 +24,19 @@ def _snapshot():
         ),
         "sobriety": sorted(Resident.objects.values_list("user__email", "sobriety_date")),
     }
+
+
+CHANGED = "a-password-someone-chose-2026"  # noqa: S105
+
+
+def _change_a_password() -> None:
+    user = User.objects.get(email="manager.harbor@demo.test")
+    user.set_password(CHANGED)
+    user.save(update_fields=["password"])
+
+
+def _kept_the_changed_password() -> bool:
+    return User.objects.get(email="manager.harbor@demo.test").check_password(CHANGED)
 
 
 def test_it_builds_exactly_the_demo(db):
@@ -59,11 +78,61 @@ def test_it_builds_a_lived_in_history(db):
     assert len(selectors.milestones_soon(rows, TODAY)) >= 3
 
 
-def test_it_is_idempotent(db):
+def test_it_refuses_to_write_over_a_database_with_people_in_it(db):
+    call_command("seed_demo", today=TODAY, allow_without_debug=True)
+    _change_a_password()
+    first = _snapshot()
+    with pytest.raises(CommandError, match="22 accounts and 2 houses.*--reset"):
+        call_command("seed_demo", today=TODAY, allow_without_debug=True)
+    assert _snapshot() == first
+    assert _kept_the_changed_password()
+
+
+def test_it_refuses_even_a_database_with_one_account(db):
+    UserFactory(email="someone@example.test")
+    with pytest.raises(CommandError, match="1 account:"):
+        call_command("seed_demo", allow_without_debug=True)
+    assert not House.objects.exists()
+
+
+def test_if_empty_leaves_a_database_people_use_as_it_is(db):
+    """What ./dev run does on every start: a password someone changed stays changed."""
+    call_command("seed_demo", today=TODAY, allow_without_debug=True)
+    _change_a_password()
+    first = _snapshot()
+    out = io.StringIO()
+    call_command("seed_demo", if_empty=True, allow_without_debug=True, stdout=out)
+    assert "not loaded over it" in out.getvalue()
+    assert _snapshot() == first
+    assert _kept_the_changed_password()
+
+
+def test_if_empty_builds_the_demo_into_an_empty_database(db):
+    call_command("seed_demo", if_empty=True, today=TODAY, allow_without_debug=True)
+    assert User.objects.filter(email__endswith="@demo.test").count() == 22
+
+
+def test_reset_deletes_everything_and_builds_the_demo_again(db):
     call_command("seed_demo", today=TODAY, allow_without_debug=True)
     first = _snapshot()
-    call_command("seed_demo", today=TODAY, allow_without_debug=True)
+    _change_a_password()
+    UserFactory(email="someone@example.test")
+    audit.record(action="house.update", obj=House.objects.first())
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", reset=True, today=TODAY, stdout=io.StringIO())
     assert _snapshot() == first
+    assert not _kept_the_changed_password()
+    assert not AuditEvent.objects.filter(action="house.update").exists()
+
+
+def test_reset_with_debug_off_needs_force(db):
+    call_command("seed_demo", today=TODAY, allow_without_debug=True)
+    _change_a_password()
+    with pytest.raises(CommandError, match="DEBUG is off.*--force"):
+        call_command("seed_demo", reset=True, allow_without_debug=True)
+    assert _kept_the_changed_password()
+    call_command("seed_demo", reset=True, force=True, allow_without_debug=True)
+    assert not _kept_the_changed_password()
 
 
 def test_every_demo_resident_is_current(db):
@@ -72,9 +141,6 @@ def test_every_demo_resident_is_current(db):
 
 
 def test_it_refuses_to_run_with_debug_off(db):
-    import pytest
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.exists()
@@ -83,7 +149,8 @@ def test_it_refuses_to_run_with_debug_off(db):
 def test_running_it_again_on_a_later_day_changes_no_stay(db):
     call_command("seed_demo", today=TODAY, allow_without_debug=True)
     stays = _snapshot()["stays"]
-    call_command("seed_demo", today=TODAY + dt.timedelta(days=40), allow_without_debug=True)
+    later = TODAY + dt.timedelta(days=40)
+    call_command("seed_demo", today=later, if_empty=True, allow_without_debug=True)
     assert _snapshot()["stays"] == stays
 
 
@@ -99,7 +166,7 @@ def test_the_demo_houses_have_chores_and_four_weeks_of_history(db):
         assert rows.filter(status="checked").exists()
         assert not rows.filter(resident__isnull=True).exists()
     before = Assignment.objects.count()
-    call_command("seed_demo", allow_without_debug=True)
+    call_command("seed_demo", if_empty=True, allow_without_debug=True)
     assert Assignment.objects.count() == before
 
 
@@ -122,7 +189,7 @@ def test_the_demo_houses_have_meetings_officers_and_outside_meetings(db):
         assert offices == {"chair", "secretary"}
         assert OutsideMeeting.objects.filter(house__slug=slug).exists()
     before = (Meeting.objects.count(), OutsideMeeting.objects.count())
-    call_command("seed_demo", allow_without_debug=True)
+    call_command("seed_demo", if_empty=True, allow_without_debug=True)
     assert (Meeting.objects.count(), OutsideMeeting.objects.count()) == before
 
 
@@ -138,5 +205,5 @@ def test_the_demo_houses_have_two_mentoring_pairs_one_overdue(db):
         assert len(selectors.overdue(house)) == 1
         assert MentorRequest.objects.filter(house=house, status="waiting").count() == 1
     before = Entry.objects.count()
-    call_command("seed_demo", allow_without_debug=True)
+    call_command("seed_demo", if_empty=True, allow_without_debug=True)
     assert Entry.objects.count() == before

@@ -38,3 +38,13 @@ def test_the_dispatch_task_on_a_real_worker_sends_an_invitation(
     dispatch_notifications.delay()
     assert wait_for(lambda: len(mail.outbox) == 1, timeout=20)
     assert mail.outbox[0].to == ["queued@example.test"]
+
+
+def test_publishing_gives_up_within_seconds_on_a_broker_that_does_not_answer():
+    """A frozen broker takes the connection and never answers: every wait on it is bounded,
+    and a publish is tried again once at most (the beat's sweep runs what was not sent)."""
+    options = app.conf.broker_transport_options
+    assert 0 < app.conf.broker_connection_timeout <= 5
+    assert 0 < options["socket_connect_timeout"] <= 5
+    assert 0 < options["socket_timeout"] <= 5
+    assert app.conf.task_publish_retry_policy["max_retries"] <= 1

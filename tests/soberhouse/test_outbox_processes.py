@@ -38,6 +38,7 @@ from soberhouse.embedded import ROOT, wait_for
 from soberhouse.models import Notification
 from tests.conftest import turn_on_totp
 from tests.factories import UserFactory, make_assignment, make_manager
+from tests.faults import frozen_server
 
 pytestmark = pytest.mark.slow
 
@@ -469,3 +470,75 @@ def test_with_the_broker_down_pages_answer_and_the_outbox_goes_out_after(
     assert sorted(_message_ids(mail)) == sorted(_expected_ids())
     assert len(_expected_ids()) == 3
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+
+# d. The broker is frozen: it takes connections and never answers
+
+
+@pytest.fixture
+def frozen_broker():
+    """A redis:// address whose server takes connections and never answers, and what it took."""
+    with frozen_server() as (port, taken):
+        yield f"redis://127.0.0.1:{port}/0", taken
+
+
+BROKER_FROZEN = """
+import json, os, django
+django.setup()
+from soberhouse.celery import app
+from soberhouse.models import User
+from tests.conftest import Client  # signs in with the second factor recorded
+
+app.conf.task_always_eager = False  # the test settings run tasks in place; here they are sent
+options = app.conf.broker_transport_options
+staff = User.objects.get(email=os.environ["STAFF"])
+exporter = Client()
+exporter.force_login(staff)
+exported = exporter.post(
+    "/reports/exports/new/", {"month": os.environ["MONTH"], "format": "csv"}, follow=True
+)
+print(json.dumps({
+    "exported": exported.status_code,
+    "waiting": "Waiting for a worker" in exported.content.decode(),
+    "timeouts": [
+        app.conf.broker_connection_timeout,
+        options.get("socket_connect_timeout"),
+        options.get("socket_timeout"),
+    ],
+}))
+"""
+
+
+def test_with_the_broker_frozen_an_export_gives_up_sending_and_waits(
+    transactional_db, tmp_path, frozen_broker, harbor, staff
+):
+    address, taken = frozen_broker
+    child = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", BROKER_FROZEN],
+        cwd=ROOT,
+        env=_environment(
+            broker=address,
+            mail=tmp_path / "mail",
+            DJANGO_SETTINGS_MODULE="soberhouse.settings_test",
+            SECURE_SSL_REDIRECT="false",
+            STAFF=staff.email,
+            MONTH=latest_month([harbor]).key,
+        ),
+        capture_output=True,
+        text=True,
+        # Without socket timeouts the page waits on the broker for ever; with them it answers
+        # in seconds. This bound only tells the two apart.
+        timeout=60,
+    )
+    assert child.returncode == 0, child.stderr
+    seen = json.loads(child.stdout.strip().splitlines()[-1])
+    assert taken, "the export never tried the broker"
+    # Every broker timeout is bounded, and the page answered with the job waiting in Postgres.
+    assert all(isinstance(limit, int | float) and 0 < limit <= 5 for limit in seen["timeouts"])
+    assert seen["exported"] == 200 and seen["waiting"], child.stderr
+    job = ExportJob.objects.get()
+    assert job.status == "queued"
+    # The beat's sweep runs it.
+    assert exports_sweep(now=timezone.now() + dt.timedelta(minutes=2)) == 1
+    job.refresh_from_db()
+    assert job.status == "done"

@@ -2,8 +2,10 @@
 current residents in each, with a lived-in history — past residents, a re-admission, milestones
 coming up, house rules that one newcomer has not signed yet.
 
-It is idempotent: people, houses and rules are matched by email, slug and version; a person's
-stays are created only when they have none, so running it again (on any day) changes nothing.
+It writes only into an empty database (no accounts, no houses): never over one that people use,
+where it would put back a demo password someone changed. ``--if-empty`` (``./dev run``) leaves a
+database with people in it as it is; ``--reset`` (``./dev demo --reset``) empties the database and
+builds the demo again, and with DEBUG off only with ``--force`` too.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from residents.models import (
     EmergencyContact,
@@ -91,7 +93,7 @@ PAST = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo houses, accounts and their history (idempotent)."
+    help = "Build the demo houses, accounts and their history into an empty database."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -105,13 +107,75 @@ class Command(BaseCommand):
             default=None,
             help="date the demo is built around (default: today in each house's zone)",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="build the demo only if the database is empty; otherwise change nothing",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="delete everything in the database (every account and record) and build the demo",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="with --reset: allow it with DEBUG off (a database that may be in use)",
+        )
 
     @transaction.atomic
-    def handle(self, *args, today: dt.date | None = None, allow_without_debug=False, **options):
+    def handle(
+        self,
+        *args,
+        today: dt.date | None = None,
+        allow_without_debug=False,
+        if_empty=False,
+        reset=False,
+        force=False,
+        **options,
+    ):
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError(
                 "The demo's accounts share a published password: it is built only with DEBUG on."
             )
+        in_use = self._in_use()
+        if reset:
+            self._reset(force=force)
+        elif in_use:
+            if if_empty:
+                self.stdout.write(
+                    f"The database already holds {in_use}: the demo is not loaded over it "
+                    "(./dev demo --reset deletes everything and builds the demo again)."
+                )
+                return
+            raise CommandError(
+                f"The database already holds {in_use}: the demo is built only into an empty "
+                "database. To delete everything in it and build the demo again, use --reset."
+            )
+        self._build(today)
+
+    @staticmethod
+    def _in_use() -> str:
+        """What the database holds that people made or use, in words; "" when it is empty."""
+        accounts, houses = User.objects.count(), House.objects.count()
+        parts = [f"{accounts} account{'s' * (accounts != 1)}"] if accounts else []
+        parts += [f"{houses} house{'s' * (houses != 1)}"] if houses else []
+        return " and ".join(parts)
+
+    def _reset(self, *, force: bool) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off, so this may be a database people use: --reset would delete every "
+                "account and record in it. Add --force if you are sure it is not."
+            )
+        # TRUNCATE waits for no deferred check: settle them first.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Every table of every app, the audit trail included; the schema and migrations stay.
+        call_command("flush", interactive=False, verbosity=0)
+        self.stdout.write("Deleted everything in the database.")
+
+    def _build(self, today: dt.date | None) -> None:
         staff = self._user("staff@demo.test", "Sage Operator", is_operator_staff=True)
         for spec in HOUSES:
             house, _ = House.objects.update_or_create(slug=spec["slug"], defaults=spec)
