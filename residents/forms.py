@@ -193,6 +193,7 @@ class NewPersonForm(forms.Form):
         required=False,
     )
 
+    summary_labels = {"different_person": "Stayed before"}
     MESSAGE = (
         "Someone on record may be this person. Re-admit them, or tick the box if this is "
         "someone new."

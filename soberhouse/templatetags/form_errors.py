@@ -48,9 +48,13 @@ def _target(field: forms.BoundField) -> str:
 
 
 def _field_problems(form: forms.BaseForm, prefix: str = "") -> Iterator[Problem]:
+    # A form may name a field more briefly for the summary than its label does.
+    short = getattr(form, "summary_labels", {})
     for field in form:
         for message in field.errors:
-            label = field.label or field.name.replace("_", " ").capitalize()
+            label = (
+                short.get(field.name) or field.label or field.name.replace("_", " ").capitalize()
+            )
             href = "" if field.is_hidden else _target(field)
             yield Problem(f"{prefix}{label}: {message}", href)
 
