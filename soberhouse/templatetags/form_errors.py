@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from django import forms, template
 from django.forms.formsets import BaseFormSet
+from django.template.loader import render_to_string
 
 from soberhouse.forms import Problem
 
@@ -85,7 +86,11 @@ def problems(bound: Iterable[forms.BaseForm | BaseFormSet]) -> list[Problem]:
     return general + fields
 
 
-@register.inclusion_tag("includes/error_summary.html", takes_context=True)
-def error_summary(context: template.Context) -> dict:
-    """The forms' errors, after any a view found without a form (``error_problems``)."""
-    return {"problems": [*context.get("error_problems", []), *problems(_forms_in(context))]}
+@register.simple_tag(takes_context=True)
+def error_summary(context: template.Context) -> str:
+    """The forms' errors, after any a view found without a form (``error_problems``); nothing
+    at all (no template rendered) on a page without one."""
+    found = [*context.get("error_problems", []), *problems(_forms_in(context))]
+    if not found:
+        return ""
+    return render_to_string("includes/error_summary.html", {"problems": found})
