@@ -185,6 +185,22 @@ class AdmitForm(StayDatesForm):
         )
 
 
+class NewPersonForm(forms.Form):
+    """Shown when someone on record may be the person being admitted: the manager says it is
+    someone else before a second record is made."""
+
+    different_person = forms.BooleanField(
+        label="This is a different person: admit them as someone new",
+        required=False,
+    )
+
+    summary_labels = {"different_person": "Stayed before"}
+    MESSAGE = (
+        "Someone on record may be this person. Re-admit them, or tick the box if this is "
+        "someone new."
+    )
+
+
 class ReadmitForm(StayDatesForm):
     house = forms.ModelChoiceField(label="House", queryset=None, empty_label=None)
     field_order = ["house", "bed", "move_in", "expected_move_out"]

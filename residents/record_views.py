@@ -15,6 +15,7 @@ from residents.forms import (
     AdmitForm,
     DischargeForm,
     EmergencyContactFormSet,
+    NewPersonForm,
     PersonForm,
     ReadmitForm,
     SearchForm,
@@ -23,7 +24,7 @@ from residents.forms import (
     TransferForm,
 )
 from residents.models import PERSON_FIELDS
-from residents.selectors import search_residents
+from residents.selectors import Matches, likely_matches, search_residents
 from soberhouse import audit, moments
 from soberhouse.forms import posted
 
@@ -93,38 +94,102 @@ def resident_detail(request, pk):
 
 @access.manager_required
 def resident_admit(request, slug):
+    """Admit someone new. Every mistake is said in one round: the three parts of the form are
+    checked together with what the service would refuse (an email on record, no bed free), and
+    anyone on record who may be the same person is shown with a way to re-admit them instead."""
     house = access.access_house(request.user, slug)
     today = house.today()
     data = posted(request)
     person = PersonForm(data, today=today, prefix="person")
     stay = AdmitForm(data, today=today, prefix="stay")
     contacts = EmergencyContactFormSet(data, prefix="contacts")
-    if request.method == "POST" and all([person.is_valid(), stay.is_valid(), contacts.is_valid()]):
-        try:
-            new_stay = services.resident_admit(
-                house=house,
-                by=request.user,
-                request=request,
-                email=stay.cleaned_data["email"],
-                person=person.cleaned_data,
-                sobriety_date=stay.cleaned_data["sobriety_date"],
-                contacts=contacts.contacts(),
-                move_in=stay.cleaned_data["move_in"],
-                bed=stay.cleaned_data["bed"],
-                expected_move_out=stay.cleaned_data["expected_move_out"],
-            )
-        except ValidationError as error:
-            _add_errors(stay, error, date_field="move_in")
-        else:
-            messages.success(
-                request, f"{new_stay.resident.name} is admitted; their invitation is on its way."
-            )
-            return redirect("resident_detail", pk=new_stay.resident.pk)
+    new_person = NewPersonForm(data, prefix="match")
+    matches = Matches(shown=[])
+    if request.method == "POST":
+        parts = [person, stay, contacts, new_person]
+        for part in parts:
+            part.is_valid()
+        _add_admission_problems(house, stay)
+        matches = _matches_for(request, person, stay)
+        if matches and not new_person.cleaned_data.get("different_person"):
+            new_person.add_error("different_person", NewPersonForm.MESSAGE)
+        if not any(_has_errors(part) for part in parts):
+            new_stay = _admit(request, house, person=person, stay=stay, contacts=contacts)
+            if new_stay is not None:
+                name = new_stay.resident.name
+                messages.success(request, f"{name} is admitted; their invitation is on its way.")
+                return redirect("resident_detail", pk=new_stay.resident.pk)
     return render(
         request,
         "residents/resident_admit.html",
-        {"house": house, "person": person, "stay": stay, "contacts": contacts},
+        {
+            # In the order of the page, which the error summary follows.
+            "house": house,
+            "matches": matches,
+            "new_person": new_person,
+            "person": person,
+            "stay": stay,
+            "contacts": contacts,
+        },
     )
+
+
+def _admit(request, house, *, person, stay, contacts):
+    """The new stay, or None with the service's refusal put beside its field."""
+    try:
+        return services.resident_admit(
+            house=house,
+            by=request.user,
+            request=request,
+            email=stay.cleaned_data["email"],
+            person=person.cleaned_data,
+            sobriety_date=stay.cleaned_data["sobriety_date"],
+            contacts=contacts.contacts(),
+            move_in=stay.cleaned_data["move_in"],
+            bed=stay.cleaned_data["bed"],
+            expected_move_out=stay.cleaned_data["expected_move_out"],
+        )
+    except ValidationError as error:
+        _add_errors(stay, error, date_field="move_in")
+        return None
+
+
+def _has_errors(part) -> bool:
+    # A formset's ``errors`` is a list with one (perhaps empty) dict per row.
+    return bool(part.total_error_count() if hasattr(part, "total_error_count") else part.errors)
+
+
+def _add_admission_problems(house, stay: AdmitForm) -> None:
+    """What the service would refuse, beside its field, for the fields that are valid so far."""
+    cleaned = stay.cleaned_data
+    problems = services.admission_problems(
+        house=house,
+        email=cleaned.get("email"),
+        move_in=cleaned.get("move_in"),
+        bed=cleaned.get("bed"),
+    )
+    for field, message in problems.items():
+        stay.add_error(field, message)
+
+
+def _matches_for(request, person: PersonForm, stay: AdmitForm) -> Matches:
+    """People on record who may be the one being admitted. Showing them shows their records,
+    so the read is in the audit trail, as a search is."""
+    typed = person.cleaned_data
+    matches = likely_matches(
+        request.user,
+        email=stay.cleaned_data.get("email") or "",
+        phone=typed.get("phone") or "",
+        names=(typed.get("legal_name") or "", typed.get("preferred_name") or ""),
+        date_of_birth=typed.get("date_of_birth"),
+    )
+    if matches.shown:
+        audit.record(
+            action="resident.search",
+            request=request,
+            changes={"found": [match.resident.pk for match in matches.shown], "at": "admission"},
+        )
+    return matches
 
 
 @login_required

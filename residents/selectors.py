@@ -6,13 +6,27 @@ Each runs a fixed number of queries whatever the number of residents (the tests 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from residents import milestones
+from residents import access, milestones
 from residents.models import (
     BY_SHOWN_NAME,
     House,
@@ -195,3 +209,132 @@ def milestones_to_celebrate(house: House, start: dt.date, end: dt.date) -> list[
         for milestone in milestones.milestones_between(stay.resident.sobriety_date, start, end)
     ]
     return sorted(soon, key=lambda item: (item.milestone.date, item.resident.name))
+
+
+# Accented Latin letters and the plain letters they are read as, for comparing names whatever
+# their accents ("Dána" is "Dana") in SQL without an extension.
+_ACCENTED = "".join(
+    ch
+    for ch in map(chr, range(0xC0, 0x250))
+    if (base := unicodedata.normalize("NFKD", ch)[0]) != ch and base.isascii() and base.isalpha()
+)
+_PLAIN = "".join(unicodedata.normalize("NFKD", ch)[0] for ch in _ACCENTED)
+
+
+def plain_name(name: str) -> str:
+    """A name as it is compared: no accents, lower case, single spaces."""
+    return " ".join(name.translate(str.maketrans(_ACCENTED, _PLAIN)).lower().split())
+
+
+def _plain_sql(field: str) -> Lower:
+    return Lower(Func(F(field), Value(_ACCENTED), Value(_PLAIN), function="translate"))
+
+
+@dataclass
+class Match:
+    """Someone already on record who may be the person being admitted."""
+
+    resident: Resident
+    reasons: list[str]
+    latest_stay: Stay | None = None
+    can_readmit: bool = False
+
+
+@dataclass
+class Matches:
+    """The likely matches a manager may see, and whether a number typed is on record beyond
+    what they may see (which they learn without a name: see :func:`likely_matches`)."""
+
+    shown: list[Match]
+    phone_elsewhere: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.shown) or self.phone_elsewhere
+
+
+def likely_matches(
+    user,
+    *,
+    email: str = "",
+    phone: str = "",
+    names: tuple[str, ...] = (),
+    date_of_birth: dt.date | None = None,
+    limit: int = 10,
+) -> Matches:
+    """Residents, current or past, who may be the person about to be admitted: the same email
+    (any case), the same phone (E.164), the same name whatever its case and accents, or the same
+    last name and birth date. Four queries whatever the numbers.
+
+    Only residents whose record the user may already open are shown (staff: everyone; a manager:
+    whoever has stayed in a house they manage), with their latest stay there. That someone lived
+    in a sober house is itself health information, so a name typed here never tells a manager
+    about a person outside their houses. A phone number is different: the manager holds it, given
+    by the person in front of them, so they learn only that it is on record elsewhere (no name,
+    no house) and that staff can look. An email on record anywhere is refused by the form anyway
+    (one account per email), with the same advice.
+    """
+    wanted = Q(pk__in=[])
+    reasons: list[tuple[str, Q]] = []
+    if email:
+        reasons.append(("same email", Q(user__email__iexact=email.strip())))
+    if phone:
+        reasons.append(("same phone", Q(phone=phone)))
+    plain = sorted({plain_name(name) for name in names if name and name.strip()})
+    if plain:
+        same_name = Q(plain_legal__in=plain) | Q(plain_preferred__in=plain)
+        reasons.append(("same name", same_name))
+    if plain and date_of_birth:
+        last_names = sorted({name.split()[-1] for name in plain})
+        same_born = Q(date_of_birth=date_of_birth) & Q(
+            *[Q(plain_legal__endswith=f" {last}") | Q(plain_legal=last) for last in last_names],
+            _connector=Q.OR,
+        )
+        reasons.append(("same last name and birth date", same_born))
+    if not reasons:
+        return Matches(shown=[])
+    for _, condition in reasons:
+        wanted |= condition
+    visible = access.residents_visible_to(user)
+    found = list(
+        visible.alias(
+            plain_legal=_plain_sql("legal_name"), plain_preferred=_plain_sql("preferred_name")
+        )
+        .filter(wanted)
+        .annotate(
+            **{
+                f"why_{index}": ExpressionWrapper(condition, output_field=BooleanField())
+                for index, (_, condition) in enumerate(reasons)
+            }
+        )
+        .select_related("user")
+        .order_by(BY_SHOWN_NAME, "pk")[:limit]
+    )
+    latest: dict[int, Stay] = {}
+    for stay in (
+        access.stays_visible_to_in_bulk(user, found)
+        .select_related("house")
+        .order_by("resident", "-move_in", "-pk")
+    ):
+        latest.setdefault(stay.resident_id, stay)
+    manageable = set(
+        access.residents_managed_by(user)
+        .filter(pk__in=[resident.pk for resident in found])
+        .values_list("pk", flat=True)
+    )
+    shown = [
+        Match(
+            resident=resident,
+            reasons=[
+                label
+                for index, (label, _) in enumerate(reasons)
+                if getattr(resident, f"why_{index}")
+            ],
+            latest_stay=latest.get(resident.pk),
+            can_readmit=resident.pk in manageable,
+        )
+        for resident in found
+    ]
+    phone_elsewhere = bool(phone) and (
+        Resident.objects.filter(phone=phone).exclude(pk__in=visible.values("pk")).exists()
+    )
+    return Matches(shown=shown, phone_elsewhere=phone_elsewhere)

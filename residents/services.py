@@ -46,24 +46,49 @@ def _save_stay(stay: Stay) -> Stay:
     return stay
 
 
-def _check_a_bed_is_free(house: House, day: dt.date) -> None:
-    """Refuse a stay that would start with every bed taken. The house row is locked so that two
-    admissions at once cannot both take the last bed."""
-    House.objects.select_for_update().filter(pk=house.pk).first()
+EMAIL_TAKEN = "Someone already has an account with this email. Find them and re-admit."
+
+
+def _no_bed_free(house: House, day: dt.date) -> str:
+    """Why a stay cannot start on ``day`` with every bed taken, or "" when a bed is free."""
     taken = (
         house.stays.filter(move_in__lte=day)
         .filter(Q(move_out__isnull=True) | Q(move_out__gt=day))
         .count()
     )
     if taken >= house.beds:
-        raise ValidationError(
-            {
-                "move_in": (
-                    f"All {house.beds} beds at {house.name} are taken "
-                    f"on {moments.shown(day, 'date')}."
-                )
-            }
-        )
+        return f"All {house.beds} beds at {house.name} are taken on {moments.shown(day, 'date')}."
+    return ""
+
+
+def _check_a_bed_is_free(house: House, day: dt.date) -> None:
+    """Refuse a stay that would start with every bed taken. The house row is locked so that two
+    admissions at once cannot both take the last bed."""
+    House.objects.select_for_update().filter(pk=house.pk).first()
+    if message := _no_bed_free(house, day):
+        raise ValidationError({"move_in": message})
+
+
+def admission_problems(
+    *, house: House, email: str | None, move_in: dt.date | None, bed: str | None
+) -> dict[str, str]:
+    """What :func:`resident_admit` would refuse, found before anything is written, so that the
+    form can say it with every other mistake in one round (``{field: message}``; the fields
+    given as None are not checked). The service checks again, under its lock."""
+    problems = {}
+    if email and User.objects.filter(email__iexact=email.strip()).exists():
+        problems["email"] = EMAIL_TAKEN
+    if move_in and (message := _no_bed_free(house, move_in)):
+        problems["move_in"] = message
+    if (
+        move_in
+        and bed
+        and (
+            house.stays.filter(bed=bed).filter(Q(move_out__isnull=True) | Q(move_out__gt=move_in))
+        ).exists()
+    ):
+        problems["bed"] = "Someone else has this bed on these dates."
+    return problems
 
 
 def _begin_stay(
@@ -119,9 +144,7 @@ def resident_admit(
     """Admit a new person: their account (no password yet), record, stay, and an invitation."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": "Someone already has an account with this email. Find them and re-admit."}
-        )
+        raise ValidationError({"email": EMAIL_TAKEN})
     user = User.objects.create_user(email, None, full_name=person["legal_name"])
     resident = Resident.objects.create(user=user, sobriety_date=sobriety_date, **person)
     _replace_contacts(resident, contacts)

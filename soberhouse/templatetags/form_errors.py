@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from django import forms, template
 from django.forms.formsets import BaseFormSet
+from django.template.loader import render_to_string
 
 from soberhouse.forms import Problem
 
@@ -48,9 +49,13 @@ def _target(field: forms.BoundField) -> str:
 
 
 def _field_problems(form: forms.BaseForm, prefix: str = "") -> Iterator[Problem]:
+    # A form may name a field more briefly for the summary than its label does.
+    short = getattr(form, "summary_labels", {})
     for field in form:
         for message in field.errors:
-            label = field.label or field.name.replace("_", " ").capitalize()
+            label = (
+                short.get(field.name) or field.label or field.name.replace("_", " ").capitalize()
+            )
             href = "" if field.is_hidden else _target(field)
             yield Problem(f"{prefix}{label}: {message}", href)
 
@@ -81,7 +86,11 @@ def problems(bound: Iterable[forms.BaseForm | BaseFormSet]) -> list[Problem]:
     return general + fields
 
 
-@register.inclusion_tag("includes/error_summary.html", takes_context=True)
-def error_summary(context: template.Context) -> dict:
-    """The forms' errors, after any a view found without a form (``error_problems``)."""
-    return {"problems": [*context.get("error_problems", []), *problems(_forms_in(context))]}
+@register.simple_tag(takes_context=True)
+def error_summary(context: template.Context) -> str:
+    """The forms' errors, after any a view found without a form (``error_problems``); nothing
+    at all (no template rendered) on a page without one."""
+    found = [*context.get("error_problems", []), *problems(_forms_in(context))]
+    if not found:
+        return ""
+    return render_to_string("includes/error_summary.html", {"problems": found})
