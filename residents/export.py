@@ -17,6 +17,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import Q
 
 from residents.models import HouseRules, Membership, Resident, RulesSignature, Stay
+from soberhouse import audit
 from soberhouse.models import AuditEvent, User
 from soberhouse.spreadsheets import UTF8_BOM, SafeWriter
 
@@ -41,7 +42,8 @@ account.json
 audit_trail.csv
     Every recorded event where you were the one acting (signing in, opening a record,
     downloading this file...) and every event about your own records, with when it happened
-    (at), what happened (action) and who did it (who). When someone else did it, "who" says
+    (at), what happened in words (what) and as the app's code for it (action), and who did it
+    (who). When someone else did it, "who" says
     "{someone_else}" rather than naming them; "{nobody}" means the app did it on a schedule.
 """
 
@@ -268,8 +270,9 @@ def _audit_trail(user: User, resident: Resident | None) -> tuple[list[str], Iter
         .order_by("at", "id")
         .values_list("at", "action", "actor_id", "actor_email")
     )
+    # The words name nothing: this file carries no one else's record, not even by name.
     rows = (
-        [at, action, _who(actor_id, actor_email, user)]
+        [at, audit.words(action), action, _who(actor_id, actor_email, user)]
         for at, action, actor_id, actor_email in events.iterator(chunk_size=2000)
     )
-    return ["at", "action", "who"], rows
+    return ["at", "what", "action", "who"], rows

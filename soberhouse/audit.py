@@ -318,6 +318,11 @@ def label(action: str) -> str:
     return LABELS.get(action, "Something else (" + action + ")")
 
 
+def words(action: str) -> str:
+    """The words for an action that name nothing: "Viewed a record", "Admitted someone"."""
+    return label(action).format(object="a record", name="someone")
+
+
 def action_choices(actions: Iterable[str]) -> list[tuple[str, str]]:
     """(action, words) for a filter, in the order of the words."""
     return sorted(

@@ -169,6 +169,29 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Soberhouse: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# The sign-in forms in our own words (residents/account_forms.py): the library's fields and
+# checks, our labels.
+ACCOUNT_FORMS = {
+    name: f"residents.account_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "request_login_code": "RequestLoginCodeForm",
+        "confirm_login_code": "ConfirmLoginCodeForm",
+        "reauthenticate": "ReauthenticateForm",
+        "confirm_reauthentication_code": "ConfirmReauthenticationCodeForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "add_email": "AddEmailForm",
+    }.items()
+}
+MFA_FORMS = {
+    "authenticate": "residents.account_forms.AuthenticateForm",
+    "reauthenticate": "residents.account_forms.MfaReauthenticateForm",
+    "activate_totp": "residents.account_forms.ActivateTOTPForm",
+}
+MFA_ADAPTER = "residents.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Soberhouse"
 # Managers and staff must turn on two-factor before they reach any resident data. The demo (DEBUG

@@ -102,15 +102,15 @@ def test_a_residents_day(
     # Sign in with a code sent by email.
     page.goto(f"{live_server.url}/accounts/login/")
     step("sign-in")
-    page.get_by_role("link", name="Send me a sign-in code").click()
+    page.get_by_role("link", name="Email me a sign-in code").click()
     page.get_by_label("Email").fill(email)
     step("email-typed")
-    page.get_by_role("button", name="Request Code").click()
-    expect(page.get_by_role("heading", name="Enter Sign-In Code")).to_be_visible()
+    page.get_by_role("button", name="Send me the code").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     step("code-requested")
-    page.get_by_label("Code").fill(emailed_sign_in_code(email))
+    page.get_by_label("The code from the email").fill(emailed_sign_in_code(email))
     step("code-typed")
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     # Today: the chore, the vote waiting, the outside meetings and the mentor.
     expect(page).to_have_url(re.compile(r"/today/$"))

@@ -200,6 +200,12 @@ def test_the_audit_trail_names_only_the_person_themselves(client, history):
         ("milestone.celebrated", "system"),
     ]
     assert all(dt.datetime.fromisoformat(row["at"]).tzinfo for row in rows)
+    # In words too, naming nothing: the file is about the person and carries no one else.
+    assert [row["what"] for row in rows if row["action"] != "account.sign_in"] == [
+        "Viewed a record",
+        "Changed a record",
+        "Something else (milestone.celebrated)",
+    ]
 
 
 def test_another_persons_data_never_appears(client, history):

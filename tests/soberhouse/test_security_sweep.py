@@ -39,8 +39,10 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.html import escape
 
 from peerlog import services as peerlog_services
+from residents.adapters import SIGN_IN_MESSAGES, TWO_STEP_MESSAGES
 from residents.models import EmergencyContact, Resident
 from soberhouse import outbox
 from soberhouse.env import database_url
@@ -67,6 +69,8 @@ from tests.test_access_matrix import (  # noqa: F401 - the matrix's fixtures, us
     objects,
 )
 from tests.test_query_budget import SMALL
+
+TOO_MANY = SIGN_IN_MESSAGES["too_many_login_attempts"]
 
 # Every test here reads or writes the database (the module-wide page visits need it set up).
 pytestmark = pytest.mark.django_db
@@ -443,7 +447,7 @@ def test_asking_for_sign_in_codes_is_limited_per_address(resident_harbor):
     assert len(mail.outbox) == 3
     response = Client().post("/accounts/login/code/", {"email": email})  # another phone, too
     assert response.status_code == 200
-    assert "Too many failed login attempts" in response.text
+    assert TOO_MANY in response.text
     assert len(mail.outbox) == 3  # no fourth code
 
 
@@ -462,7 +466,7 @@ def test_wrong_sign_in_codes_use_up_the_code(resident_harbor):
     # The third wrong code ends the code: back to asking for one, and told why.
     assert [response.status_code for response in tries] == [200, 200, 302]
     assert tries[-1]["Location"] == right["Location"] == "/accounts/login/code/"
-    assert "Too many failed login attempts" in client.get("/accounts/login/code/").text
+    assert TOO_MANY in client.get("/accounts/login/code/").text
 
 
 def _to_second_factor(user: User) -> Client:
@@ -480,10 +484,10 @@ def test_wrong_second_factor_codes_are_limited(manager_harbor, manager_cedar):
         client = _to_second_factor(manager)
         for _ in range(wrong):
             response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
-            assert "Incorrect code" in response.text
+            assert escape(TWO_STEP_MESSAGES["incorrect_code"]) in response.text
         response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(manager)})
         assert _signed_in(client) is signed_in, wrong
-    assert "Too many failed login attempts" in response.text
+    assert TOO_MANY in response.text
 
 
 # 4. Every POST needs a CSRF token
