@@ -137,6 +137,28 @@ def week_chart(house: House, *, monday: dt.date, now: dt.datetime | None = None)
     return rows
 
 
+@dataclass(frozen=True)
+class ChartDay:
+    """One day of the chart as a phone shows it: each chore of the day and who has it."""
+
+    day: dt.date
+    is_today: bool
+    entries: list[tuple[ChartRow, ChartEntry]]
+
+
+def chart_days(rows: list[ChartRow], *, monday: dt.date, today: dt.date) -> list[ChartDay]:
+    """The chart turned round, a day at a time, with today first, then the days after it, then
+    the days of the week gone by. Built from ``week_chart``'s rows, with no query."""
+    days = []
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        entries = [(row, entry) for row in rows for entry in row.days[offset]]
+        entries.sort(key=lambda pair: (pair[1].assignment.due_at, pair[1].assignment.chore.name))
+        days.append(ChartDay(day, day == today, entries))
+    days.sort(key=lambda chart_day: (chart_day.day < today, chart_day.day))
+    return days
+
+
 # The rotation preview
 
 
@@ -148,6 +170,7 @@ class PreviewCell:
     saved: Assignment | None
     person: Resident | None  # who does it: the saved row's person, else the planned one
     planned_person: Resident | None
+    chore: Chore | None = None  # its column, named in each cell where a phone shows no columns
 
     @property
     def is_saved(self) -> bool:
@@ -210,7 +233,7 @@ def rotation_preview(
                 continue
             planned_person = people.get(item.person_id) if item and item.person_id else None
             person = row_saved.resident if row_saved is not None else planned_person
-            row.cells.append(PreviewCell(item, row_saved, person, planned_person))
+            row.cells.append(PreviewCell(item, row_saved, person, planned_person, chore))
         table.append(row)
     return chores, table
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from chores import services
+from chores import notifications, services
 from chores.generation import assignments_hand_back
 from chores.models import Assignment, HouseChoreSettings, Swap
 from residents.departure import Departure, count
@@ -69,6 +69,8 @@ def _unassign_after_leaving(departure: Departure) -> list[str]:
     if not ids:
         return []
     Assignment.objects.filter(pk__in=ids).update(resident=None, pinned=False)
+    for assignment in Assignment.objects.filter(pk__in=ids):
+        notifications.missed_cancel(assignment=assignment)  # a notice not sent yet
     audit.record(
         action="chore.unassign_after_move_out",
         actor=departure.by,
@@ -89,6 +91,10 @@ def _hand_back(departure: Departure) -> list[str]:
     moved = assignments_hand_back(departure.house, resident_id=departure.resident.pk, start=start)
     if not moved:
         return []
+    # Today's digest, written and not sent yet, no longer lists chores they have handed back.
+    notifications.digest_settle(
+        resident=departure.resident, house_id=departure.house.pk, day=departure.today
+    )
     total = sum(len(ids) for ids in moved.values())
     names = {
         resident.pk: resident.name

@@ -217,6 +217,7 @@ def chore_chart(request, slug):
     roles = access.roles(request)
     mine = roles.stay.resident_id if roles.stay and roles.stay.house_id == house.pk else None
     week = [monday + dt.timedelta(days=offset) for offset in range(7)]
+    rows = dashboard.week_chart(house, monday=monday)
     return render(
         request,
         "chores/chart.html",
@@ -224,7 +225,8 @@ def chore_chart(request, slug):
             "house": house,
             "today": today,
             "week": week,
-            "rows": dashboard.week_chart(house, monday=monday),
+            "rows": rows,
+            "days": dashboard.chart_days(rows, monday=monday, today=today),
             "previous_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
             "this_week": dashboard.week_start(today),

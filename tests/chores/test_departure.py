@@ -215,3 +215,21 @@ def test_a_transfer_hands_back_the_old_houses_chores(monday, harbor, cedar, staf
     )
     assert not Assignment.objects.filter(resident=avery, day__gte=D(2026, 12, 9)).exists()
     assert any("handed back to the rotation" in line for line in result.changes)
+
+
+def test_todays_digest_of_chores_handed_back_is_withdrawn(monday, harbor, cedar, staff):
+    from chores.notifications import digests_create
+    from soberhouse.models import Notification
+
+    avery, *_ = _house(harbor)
+    services.chore_settings(harbor)  # the digest goes out at 7 a.m.; it is 9 a.m. now
+    assignments_generate(harbor, start=MONDAY, days=7)
+    assert Assignment.objects.filter(resident=avery, day=MONDAY).exists()
+    digests_create()
+    digest = Notification.objects.filter(recipient=avery.user, kind="chores.today")
+    assert set(digest.values_list("status", flat=True)) == {Notification.Status.PENDING}
+
+    # A discharge withdraws all that is pending for them; a transfer only what it hands back.
+    resident_services.resident_transfer(stay=avery.stays.get(), to_house=cedar, on=MONDAY, by=staff)
+
+    assert set(digest.values_list("status", flat=True)) == {Notification.Status.CANCELLED}

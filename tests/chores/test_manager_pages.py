@@ -492,6 +492,35 @@ def test_the_chart_shows_the_week_by_resident_and_day(wednesday, client, harbor,
     assert "css/chart.css" in page
 
 
+def test_a_phone_reads_the_chart_a_day_at_a_time_today_first(
+    wednesday, client, harbor, manager_harbor
+):
+    ana, bo = _people(harbor, 2)
+    floor = _chore(harbor, "Kitchen floor")
+    trash = _chore(harbor, "Trash out")
+    _assignment(trash, TODAY, bo)
+    _assignment(floor, TODAY, ana)
+    _assignment(floor, MONDAY, bo, status=Assignment.Status.MISSED)
+    _assignment(floor, MONDAY + dt.timedelta(days=6), ana)
+    client.force_login(manager_harbor)
+    response = client.get("/houses/harbor/chores/chart/")
+    days = response.context["days"]
+    # Today, the days after it, then the days of the week gone by.
+    assert [day.day.weekday() for day in days] == [2, 3, 4, 5, 6, 0, 1]
+    assert days[0].day == TODAY and days[0].is_today
+    assert [
+        (row.name, entry.assignment.chore.name, entry.words) for row, entry in days[0].entries
+    ] == [
+        (ana.name, "Kitchen floor", "To do"),
+        (bo.name, "Trash out", "To do"),
+    ]
+    assert [(row.name, entry.words) for row, entry in days[-2].entries] == [(bo.name, "Missed")]
+    page = response.content.decode()
+    cards = page.index('class="day-cards"')
+    assert page.index("Wednesday 9 December", cards) < page.index("Monday 7 December", cards)
+    assert page.index('class="day-cards"') < page.index('class="table-scroll chart-week"')
+
+
 def test_a_bad_week_falls_back_to_this_week(wednesday, client, harbor, resident_harbor):
     client.force_login(resident_harbor.user)
     response = client.get("/houses/harbor/chores/chart/?week=soon")

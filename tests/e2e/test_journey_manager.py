@@ -120,7 +120,8 @@ def test_a_managers_week(
     page.get_by_role("link", name="Rotation: the next two weeks").click()
     expect(page.get_by_role("heading", name="Rotation: the next two weeks")).to_be_visible()
     table = page.locator("table.rotation")
-    expect(table.get_by_role("columnheader", name="Kitchen floor")).to_be_visible()
+    # A column on a laptop; on a phone each day is a card that names the chore in it.
+    expect(table.get_by_text("Kitchen floor").locator("visible=true").first).to_be_visible()
     expect(table.get_by_text("Robin").first).to_be_visible()
     step("rotation-preview")
     assert not Assignment.objects.filter(chore=kitchen).exists()

@@ -42,7 +42,7 @@ def _person(house, name, *, days_sober=400):
 
 
 def test_every_app_registers_a_departure_handler():
-    assert set(departure._HANDLERS) == {"chores", "meetings", "peerlog"}
+    assert {"chores", "meetings", "peerlog"} <= set(departure._HANDLERS)
 
 
 def test_a_discharge_shows_the_manager_everything_it_changed(
