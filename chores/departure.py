@@ -10,11 +10,11 @@ from chores.generation import assignments_hand_back
 from chores.models import Assignment, HouseChoreSettings, Swap
 from residents.departure import Departure, count
 from residents.models import Resident
-from soberhouse import audit
+from soberhouse import audit, moments
 
 
 def _day(day) -> str:
-    return f"{day:%-d %b %Y}"
+    return moments.shown(day, "date")
 
 
 def _withdraw_swaps(departure: Departure) -> list[str]:

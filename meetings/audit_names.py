@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from meetings.models import Meeting, Motion
 from residents import access
-from soberhouse import audit
+from soberhouse import audit, moments
 from soberhouse.models import User
 
 SHORT = 60  # characters of a motion's text that name it
@@ -22,8 +20,8 @@ def meetings(reader: User, ids: set[str]) -> dict[str, str]:
     ).select_related("house")
     names = {}
     for meeting in found:
-        day = meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.house.time_zone))
-        names[str(meeting.pk)] = f"the house meeting of {day:%-d %B %Y} at {meeting.house.name}"
+        day = moments.shown(meeting.starts_at, "date_long", meeting.house.time_zone)
+        names[str(meeting.pk)] = f"the house meeting of {day} at {meeting.house.name}"
     return names
 
 

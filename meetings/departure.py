@@ -6,10 +6,11 @@ from __future__ import annotations
 from meetings.models import Motion, Officer
 from meetings.services import motion_withdraw, officer_end
 from residents.departure import Departure
+from soberhouse import moments
 
 
 def _day(day) -> str:
-    return f"{day:%-d %b %Y}"
+    return moments.shown(day, "date")
 
 
 def _offices(departure: Departure) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from peerlog import visibility
 from peerlog.models import Entry, Pairing
-from soberhouse import audit
+from soberhouse import audit, moments
 from soberhouse.models import User
 
 
@@ -30,11 +30,12 @@ def pairings(reader: User, ids: set[str]) -> dict[str, str]:
 def entries(reader: User, ids: set[str]) -> dict[str, str]:
     found = (
         Entry.objects.filter(pk__in=_pks(ids), pairing__in=visibility.pairings_visible_to(reader))
-        .select_related("pairing__mentor", "pairing__mentee")
+        .select_related("pairing__mentor", "pairing__mentee", "pairing__house")
         .only(
             "pk",
             "kind",
             "at",
+            "pairing__house__time_zone",
             "pairing__mentor__legal_name",
             "pairing__mentor__preferred_name",
             "pairing__mentee__legal_name",
@@ -42,7 +43,8 @@ def entries(reader: User, ids: set[str]) -> dict[str, str]:
         )
     )
     return {
-        str(entry.pk): f"a {entry.get_kind_display().lower()} of {entry.at:%-d %B %Y} "
+        str(entry.pk): f"a {entry.get_kind_display().lower()} of "
+        f"{moments.shown(entry.at, 'date_long', entry.pairing.house.time_zone)} "
         f"in the peer log of {_pair(entry.pairing)}"
         for entry in found
     }

@@ -12,7 +12,6 @@ import hashlib
 import io
 import math
 import zipfile
-import zoneinfo
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -36,6 +35,7 @@ from reports.tables import (
     show,
     tables,
 )
+from soberhouse import moments
 from soberhouse.spreadsheets import csv_text, xlsx_cell
 
 TITLE = "Soberhouse monthly report"
@@ -60,12 +60,11 @@ class Made:
         return cls(by=f"{name} ({user.email})" if user.full_name else name, at=at)
 
     def line(self, report: Report) -> str:
-        """ "Made 20 November 2026, 10:00 PST by Sam Staff (staff@example.org)", in the houses'
+        """ "Made 20 Nov 2026, 10:00 a.m. PST by Sam Staff (staff@example.org)", in the houses'
         zone when they share one, else in UTC."""
         zones = {house.time_zone for house in report.houses}
-        zone = zoneinfo.ZoneInfo(zones.pop() if len(zones) == 1 else "UTC")
-        moment = self.at.astimezone(zone)
-        return f"Made {moment.day} {moment:%B %Y, %H:%M %Z} by {self.by}"
+        zone = zones.pop() if len(zones) == 1 else "UTC"
+        return f"Made {moments.shown(self.at, 'stamp', zone)} by {self.by}"
 
 
 def filename(report: Report, format: str, *, paper: str = "letter") -> str:

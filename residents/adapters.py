@@ -64,5 +64,6 @@ class AccountAdapter(DefaultAccountAdapter):
         headers = {"Message-ID": mail.message_id(), **(headers or {})}
         return super().render_mail(template_prefix, email, context, headers=headers)
 
+
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = {**DefaultMFAAdapter.error_messages, **TWO_STEP_MESSAGES}

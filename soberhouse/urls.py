@@ -211,6 +211,3 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
-
-# Our own pages for failures; a database that does not answer is a 503, not a 500.
-handler500 = "soberhouse.errors.server_error"

@@ -87,7 +87,7 @@ def test_the_pdf_is_tagged_and_says_when_and_by_whom(residents):
                 pending.append(child)
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Figure"} <= kinds
     text = reader.pages[0].extract_text()
-    assert "Made 20 November 2026, 18:00 UTC by Sam Staff (sam@example.test)" in text
+    assert "Made 20 Nov 2026, 6:00 p.m. UTC by Sam Staff (sam@example.test)" in text
     assert reader.metadata.author == MADE.by
 
 

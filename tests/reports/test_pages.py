@@ -175,7 +175,7 @@ def test_the_xlsx_has_a_sheet_per_section_with_numbers_as_numbers(
         "The last twelve months",
         "About",
     ]
-    assert book["About"]["A4"].value.startswith("Made 20 November 2026, 18:00 UTC by ")
+    assert book["About"]["A4"].value.startswith("Made 20 Nov 2026, 6:00 p.m. UTC by ")
     assert book.properties.creator == f"{staff.full_name} ({staff.email})"
     census = book["Census"]
     assert census["A1"].value == "Census · October 2026"
@@ -225,7 +225,7 @@ def test_the_pdf_holds_the_headings_and_the_key_numbers(
     for heading in ("Monthly report · October 2026", "Census", "Chores", "Peer mentoring"):
         assert heading in text
     assert "25.0%" in text and "75.0%" in text  # harbor's occupancy and chore completion
-    assert f"Made 20 November 2026, 18:00 UTC by {staff.full_name} ({staff.email})" in text
+    assert f"Made 20 Nov 2026, 6:00 p.m. UTC by {staff.full_name} ({staff.email})" in text
     assert reader.metadata.author == f"{staff.full_name} ({staff.email})"
     width, height = (float(value) for value in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (595, 842)  # A4 in points

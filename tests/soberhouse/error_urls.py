@@ -1,9 +1,8 @@
-"""The app's URLs, its real error handlers, and two views that fail (for the error pages)."""
+"""The app's URLs and two views that fail, for the error pages."""
 
 from django.db import connection
 from django.urls import path
 
-from soberhouse.urls import handler500  # noqa: F401
 from soberhouse.urls import urlpatterns as app_urlpatterns
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("soberhouse", "0005_notification_to_an_address"),
+        ("soberhouse", "0006_names_one_line"),
     ]
 
     operations = [
