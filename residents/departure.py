@@ -68,7 +68,8 @@ def departure_run(departure: Departure) -> list[str]:
     changes: list[str] = []
     for handle in _HANDLERS.values():
         changes.extend(handle(departure))
-    return changes
+    # A line that ends with a name ending in a full stop ("S.J.") ends with one, not two.
+    return [line[:-1] if line.endswith("..") else line for line in changes]
 
 
 _COUNTS = ["No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]

@@ -149,3 +149,15 @@ def test_a_handler_that_fails_undoes_the_whole_departure(harbor, manager_harbor)
         del departure._HANDLERS["refuses"]
     assert Stay.objects.get(resident=sam).move_out is None
     assert not AuditEvent.objects.filter(action="resident.discharge").exists()
+
+
+def test_a_line_ending_with_an_initial_ends_with_one_full_stop(harbor, manager_harbor):
+    mentor, mentee = _person(harbor, "Morgan Lee"), _person(harbor, "S.J.")
+    peerlog_services.pairing_create(
+        house=harbor, mentor=mentor, mentee=mentee, by=manager_harbor, starts_on=D(2026, 12, 1)
+    )
+    with time_machine.travel(NOON, tick=False):
+        result = services.resident_discharge(
+            stay=mentee.stays.get(), move_out=harbor.today(), exit_reason="other", by=manager_harbor
+        )
+    assert "Ended Morgan Lee's mentoring of S.J." in result.changes
