@@ -82,8 +82,9 @@ def no_contact_create(house: House, *, now: dt.datetime) -> int:
 
 
 def no_contact_cancel(pairing: Pairing) -> int:
-    """An entry was logged, or the pairing ended."""
-    return outbox.cancel(about=pairing, kind=NO_CONTACT)
+    """An entry was logged, or the pairing ended: the notice waits for nothing now, so it is
+    withdrawn if still to go and stops counting as new if it went."""
+    return outbox.settle(about=pairing, kind=NO_CONTACT)
 
 
 def new_check_in_notify(entry: Entry, *, now: dt.datetime) -> int:
@@ -103,8 +104,9 @@ def new_check_in_notify(entry: Entry, *, now: dt.datetime) -> int:
 
 
 def new_check_in_cancel(entry: Entry) -> int:
-    """The mentee read it already (acknowledged or replied) before it went out."""
-    return outbox.cancel(about=entry, kind=NEW_CHECK_IN)
+    """The mentee read it (acknowledged or replied): withdrawn if it had not gone out yet, and
+    no longer new in their list if it had."""
+    return outbox.settle(about=entry, kind=NEW_CHECK_IN)
 
 
 def notify_due(*, now: dt.datetime | None = None) -> int:

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from peerlog import notifications, services, tasks
+from soberhouse import outbox
 from soberhouse.models import Notification, NotificationPreference
 from tests.factories import make_resident
 
@@ -171,3 +172,25 @@ def test_no_notification_holds_a_word_of_the_log(pair):
     assert {row.kind for row in rows} == {notifications.NEW_CHECK_IN, notifications.NO_CONTACT}
     for row in rows:
         assert "MARKER" not in row.subject + row.text + row.url
+
+
+def _dispatched(moment):
+    with time_machine.travel(moment, tick=False):
+        outbox.dispatch(now=moment)
+
+
+def test_reading_the_check_in_after_it_went_out_makes_it_no_longer_new(pair):
+    entry = _mentor_logs(pair, _la(2026, 12, 5, 16, 0))
+    _dispatched(_la(2026, 12, 5, 16, 5))
+    assert outbox.unread_count(pair.mentee.user) == 1
+    with time_machine.travel(_la(2026, 12, 5, 17, 0), tick=False):
+        services.entry_acknowledge(entry=entry, by=pair.mentee)
+    assert outbox.unread_count(pair.mentee.user) == 0
+
+
+def test_a_contact_logged_makes_the_no_contact_notice_no_longer_new(pair):
+    _run_task_at(_la(2026, 12, 9, 9, 5))
+    _dispatched(_la(2026, 12, 9, 9, 10))
+    assert outbox.unread_count(pair.mentor.user) == 1
+    _mentor_logs(pair, _la(2026, 12, 9, 12, 0))
+    assert outbox.unread_count(pair.mentor.user) == 0
