@@ -1,6 +1,7 @@
-"""Scripts run with node that read our files with parsers other programs use (ical.js,
-postal-mime, from npm: package.json at the root). The packages are installed with ``npm ci`` when
-missing; without node and npm the tests that need them skip, except in CI, where they fail."""
+"""The tools the tests take from npm (package.json at the root): axe-core, the Nu HTML checker,
+and the parsers other programs use (ical.js, postal-mime), run by scripts with node. They are
+installed with ``npm ci`` when missing; without node and npm the tests that need them skip,
+except in CI, where they fail."""
 
 from __future__ import annotations
 
@@ -17,10 +18,26 @@ ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
 
 
-def _unavailable(message: str) -> None:
+def unavailable(message: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+def npm_file(path: str) -> Path:
+    """``node_modules/<path>``, installed with ``npm ci`` (package.json) when it is missing.
+    Without it the test skips, except in CI, where it fails."""
+    wanted = ROOT / "node_modules" / path
+    if not wanted.exists() and shutil.which("npm"):
+        subprocess.run(  # noqa: S603
+            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],  # noqa: S607
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    if not wanted.exists():
+        unavailable(f"{wanted} is not installed; run npm ci.")
+    return wanted
 
 
 def run(script: str, stdin: bytes, *, package: str) -> Any:
@@ -28,16 +45,8 @@ def run(script: str, stdin: bytes, *, package: str) -> Any:
     is the npm package it needs, installed with ``npm ci`` when missing."""
     node = shutil.which("node")
     if node is None:
-        _unavailable("node is not installed; the parsers from npm need it.")
-    if not (ROOT / "node_modules" / package).exists() and shutil.which("npm"):
-        subprocess.run(  # noqa: S603
-            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],  # noqa: S607
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-    if not (ROOT / "node_modules" / package).exists():
-        _unavailable(f"{package} is not installed in node_modules; run npm ci.")
+        unavailable("node is not installed; the parsers from npm need it.")
+    npm_file(package)
     done = subprocess.run(  # noqa: S603 - our own script
         [node, str(TESTS / script)], input=stdin, capture_output=True, timeout=60
     )

@@ -23,7 +23,7 @@ from tests.test_access_matrix import (  # noqa: F401 - the matrix's fixtures, us
     _report_objects,
     objects,
 )
-from tests.test_fuzz_forms import PAGES, _Forms
+from tests.test_fuzz_forms import PAGES, forms_to_fill
 
 ERROR_CLASSES = {"field-error", "form-errors", "errorlist"}
 # Pages whose filters are not a Django form, with why they are left out.
@@ -128,22 +128,8 @@ def test_a_form_sent_with_mistakes_opens_on_their_summary(client, everyone, obje
     if url in LEFT_OUT:
         pytest.skip(LEFT_OUT[url])
     client.force_login(everyone[persona])
-    address = url.format(**objects)
-    page = client.get(address)
-    if page.status_code != 200 or "text/html" not in page["Content-Type"]:
-        pytest.skip("not a page")
-    found = _Forms()
-    found.feed(page.content.decode())
-    forms = [
-        form
-        for form in found.forms
-        if form["post"] and form["fields"] and not form["action"].startswith(("http", "//"))
-    ]
-    if not forms:
-        pytest.skip("no form to fill on this page")
-    for form in forms:
-        target = form["action"] or address.split("?")[0]
-        nul = {name: "a\x00b" for name, field in form["fields"].items() if not field["options"]}
+    for target, fields in forms_to_fill(client, url.format(**objects)):
+        nul = {name: "a\x00b" for name, field in fields.items() if not field["options"]}
         for data in ({}, nul):
             response = client.post(target, data)
             if response.status_code == 200 and "text/html" in response["Content-Type"]:

@@ -143,25 +143,30 @@ PAGES = sorted(
 )
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("url", "persona"), PAGES, ids=[f"{u} as {p}" for u, p in PAGES])
-def test_no_form_breaks_or_half_saves_on_junk(client, everyone, objects, url, persona):  # noqa: F811
-    client.force_login(everyone[persona])
-    address = url.format(**objects)
+def forms_to_fill(client, address: str) -> list[tuple[str, dict]]:
+    """The forms the page at ``address`` posts to this site: (where it posts, its fields). The
+    test skips when the address is not a page or holds no such form."""
     page = client.get(address)
     if page.status_code != 200 or "text/html" not in page["Content-Type"]:
         pytest.skip("not a page")
     found = _Forms()
     found.feed(page.content.decode())
     forms = [
-        form
+        (form["action"] or address.split("?")[0], form["fields"])
         for form in found.forms
         if form["post"] and form["fields"] and not form["action"].startswith(("http", "//"))
     ]
     if not forms:
         pytest.skip("no form to fill on this page")
-    for form in forms:
-        _fuzz(client, form["action"] or address.split("?")[0], form["fields"])
+    return forms
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("url", "persona"), PAGES, ids=[f"{u} as {p}" for u, p in PAGES])
+def test_no_form_breaks_or_half_saves_on_junk(client, everyone, objects, url, persona):  # noqa: F811
+    client.force_login(everyone[persona])
+    for target, fields in forms_to_fill(client, url.format(**objects)):
+        _fuzz(client, target, fields)
 
 
 def _fuzz(client, target: str, fields: dict) -> None:

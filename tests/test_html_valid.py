@@ -9,42 +9,31 @@ of them are checked in one run of the checker, which needs Java and ``vnu-jar`` 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.db import transaction
 
 from residents.models import Resident
-from tests import crawl
+from tests import crawl, node
 from tests.conftest import Client
 from tests.crawl import NOW, ROLES
 from tests.test_query_budget import SMALL
 
 # Pieces of a page that htmx swaps in, not documents: checked as the page that holds them.
 FRAGMENTS = {"report_export_progress"}
-VNU = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU = "vnu-jar/build/dist/vnu.jar"
 
 
 def _checker() -> list[str]:
     """The command that runs the checker, installing it with npm when it is missing."""
-    if not VNU.exists() and shutil.which("npm"):
-        subprocess.run(  # noqa: S603
-            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-            cwd=settings.BASE_DIR,
-            check=True,
-            capture_output=True,
-        )
+    jar = node.npm_file(VNU)
     java = shutil.which("java")
-    if java is None or not VNU.exists():
-        message = f"The Nu HTML checker needs Java and {VNU} (npm ci)."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return [java, "-Xss16m", "-jar", str(VNU)]
+    if java is None:
+        node.unavailable("The Nu HTML checker needs Java (apt-get install default-jre-headless).")
+    return [java, "-Xss16m", "-jar", str(jar)]
 
 
 def _crawl(cast) -> dict[str, str]:

@@ -13,7 +13,6 @@ import contextlib
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
 
+from tests import node
 from tests.conftest import Client
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -178,7 +178,7 @@ def assert_it_fits_a_phone(page: Page) -> None:
 
 
 # axe-core, from npm (package.json at the root), read from node_modules.
-AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE = "axe-core/axe.min.js"
 # The rules that must hold: WCAG 2.1 A and AA. Serious and critical findings fail a test.
 AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
@@ -188,19 +188,7 @@ FAILING_IMPACTS = {"serious", "critical"}
 def axe_source() -> str:
     """axe-core's script, installed with npm when it is missing (``npm ci``). Without npm the
     accessibility checks skip, except in CI, where they fail."""
-    if not AXE.exists() and shutil.which("npm"):
-        subprocess.run(  # noqa: S603
-            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-            cwd=settings.BASE_DIR,
-            check=True,
-            capture_output=True,
-        )
-    if not AXE.exists():
-        message = f"axe-core is not installed at {AXE}; run npm ci."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return AXE.read_text()
+    return node.npm_file(AXE).read_text()
 
 
 @pytest.fixture
