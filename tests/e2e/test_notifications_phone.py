@@ -57,7 +57,7 @@ def test_a_resident_reads_notifications_and_sets_quiet_hours_on_a_phone(
     kinds.get_by_label("Your chores each morning").uncheck()
     page.get_by_label("Quiet from").fill("22:00")
     page.get_by_role("button", name="Save my preferences").click()
-    expect(page.get_by_text("Give the time quiet hours end")).to_be_visible()
+    expect(page.locator("form").get_by_text("Give the time quiet hours end")).to_be_visible()
     assert_it_fits_a_phone(page)
     page.get_by_label("Quiet until").fill("07:00")
     page.get_by_role("button", name="Save my preferences").click()

@@ -35,7 +35,7 @@ def test_a_manager_adds_a_chore_and_previews_the_rotation(
     fill_chore(page)
     screenshot(page, "form-missing-weekdays")
     page.get_by_role("button", name="Add the chore").click()
-    expect(page.get_by_text("Tick at least one weekday")).to_be_visible()
+    expect(page.locator("form").get_by_text("Tick at least one weekday")).to_be_visible()
     expect(page.get_by_label("Name")).to_have_value("Kitchen floor")
     screenshot(page, "form-explains")
     for day in ("Monday", "Wednesday", "Friday"):

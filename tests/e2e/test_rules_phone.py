@@ -119,8 +119,12 @@ def test_a_wrong_name_is_explained_and_kept_on_a_phone(
     page.get_by_label("Your full name").fill("Alex")
     page.get_by_role("button", name="Sign", exact=True).click()
 
-    expect(page.get_by_text("Type your full name as it appears on your record")).to_be_visible()
-    expect(page.get_by_text("Tick the box to say you have read the rules")).to_be_visible()
+    expect(
+        page.locator("form").get_by_text("Type your full name as it appears on your record")
+    ).to_be_visible()
+    expect(
+        page.locator("form").get_by_text("Tick the box to say you have read the rules")
+    ).to_be_visible()
     expect(page.get_by_label("Your full name")).to_have_value("Alex")
     assert_it_fits_a_phone(page)
     screenshot(page, "errors")

@@ -8,6 +8,7 @@ import pytest
 
 from residents.models import Resident, Stay
 from residents.selectors import likely_matches
+from soberhouse import moments
 from soberhouse.models import AuditEvent, User
 from tests.factories import make_resident
 from tests.residents.test_record_views import _admit_data
@@ -60,7 +61,7 @@ def test_every_mistake_comes_back_in_one_round(client, harbor, manager_harbor, r
     assert set(person.errors) == {"legal_name", "phone"}
     assert "already has an account" in stay.errors["email"][0]
     assert stay.errors["move_in"] == [
-        f"All 1 beds at Harbor House are taken on {harbor.today():%d %b %Y}."
+        f"All 1 beds at Harbor House are taken on {moments.shown(harbor.today(), 'date')}."
     ]
     assert response.context["contacts"].non_form_errors() == ["Add at least one emergency contact."]
     assert not User.objects.filter(email="jordan@example.test").exists()

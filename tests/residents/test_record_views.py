@@ -279,7 +279,8 @@ def test_a_manager_discharges_through_the_form(client, harbor, manager_harbor, r
     )
     # The same person, on their own phone, on their next request.
     client.force_login(resident_harbor.user)
-    assert client.get("/today/").status_code == 404
+    # Not the house's day any more: Today says the stay has ended.
+    assert client.get("/today/").templates[0].name == "residents/between_stays.html"
     assert client.get("/me/data/").status_code == 200
 
 

@@ -301,7 +301,8 @@ def test_discharge_takes_the_house_away_on_the_next_request(
         by=manager_harbor,
     )
 
-    assert client.get("/today/").status_code == 404
+    # Not the house's day any more: Today says the stay has ended.
+    assert client.get("/today/").templates[0].name == "residents/between_stays.html"
     assert client.get("/directory/").status_code == 404
     assert client.get("/me/data/").status_code == 200  # their own data stays theirs
 
