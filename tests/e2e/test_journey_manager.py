@@ -214,7 +214,7 @@ def test_a_managers_week(
 
     waiting = page.locator(f"#check-{redone.pk}")
     waiting.get_by_role("button", name="Needs a redo").click()
-    expect(page.get_by_text("Say what needs doing again, kindly.")).to_be_visible()
+    expect(page.locator("form").get_by_text("Say what needs doing again, kindly.")).to_be_visible()
     step("redo-needs-a-note")
     redone.refresh_from_db()
     assert redone.status == "done"
