@@ -409,6 +409,10 @@ def _cookie(header: str) -> tuple[str, dict[str, str]]:
 
 
 @pytest.mark.slow
+# Outside a test transaction: clearing the cache for the test inside one would hold locks on
+# rows that earlier tests left there, and the child process, signing in from the same address,
+# would wait on them for ever.
+@pytest.mark.django_db(transaction=True)
 def test_production_cookies_are_secure_httponly_and_same_site():
     """Signs someone in through the real form, in a process with production settings."""
     env = production_env(
